@@ -1,14 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Common paths and helpers for the memdesc workbench scripts. Sourced, not run.
+# The variables are used by the scripts that source this file.
+# shellcheck disable=SC2034
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=base.conf
 . "$TOP/base.conf"
 
 BUILD=${MEMDESC_BUILD:-$TOP/build}
-WT=$BUILD/linux
-OUT=$BUILD/out
+WT=${MEMDESC_WT:-$BUILD/linux}
+OUT=${MEMDESC_OUT:-$BUILD/out}
 PATCHES=$TOP/patches
 SERIES=$PATCHES/series
 CACHE=${MEMDESC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/memdesc}
@@ -53,4 +55,26 @@ without_kvm() {
 	else
 		"$@"
 	fi
+}
+
+# The kernel's ARCH and the cross compiler prefix for one of our arch names.
+kernel_arch() {
+	case $1 in
+	x86_64) echo x86 ;;
+	arm64) echo arm64 ;;
+	um) echo um ;;
+	*) die "unknown architecture $1" ;;
+	esac
+}
+
+cross_prefix() {
+	case $1 in
+	arm64) echo aarch64-linux-gnu- ;;
+	*) echo "" ;;
+	esac
+}
+
+# Print the wall time since $1 (seconds since the epoch) as "Ns".
+elapsed() {
+	printf '%ss' $(($(date +%s) - $1))
 }

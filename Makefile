@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-2.0
+# The memdesc workbench. Every target runs a script in scripts/; see README.md.
+S := scripts
+
+.PHONY: help deps apply export stats check check-bisect check-bisect-full \
+	kunit boot demo test-counter lint clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
+
+deps: ## install missing Debian packages (as root), else print the apt-get line
+	$(S)/install-deps
+
+apply: deps ## build/linux = base + git am of patches/series (FORCE=1 discards local work)
+	$(S)/apply-series $(if $(FORCE),-f)
+
+export: ## write build/linux's commits back to patches/ (and the cover letter)
+	$(S)/export-series
+
+stats: deps ## remaining users of the fields the series removes, base vs patched
+	$(S)/stats
+
+check: deps ## the whole test suite, as CI runs it
+	$(S)/check
+
+check-bisect: deps ## every patch: touched files compiled, UML built on header changes
+	$(S)/check-bisect
+
+check-bisect-full: deps ## every patch: full x86_64 and arm64 defconfig builds (slow)
+	$(S)/check-bisect-full
+
+kunit: deps ## KUnit on UML, x86_64 and arm64
+	$(S)/check kunit-um kunit-x86_64 kunit-arm64
+
+boot: deps ## boot smoke in QEMU, x86_64 and arm64, every layout
+	$(S)/check $$($(S)/check --list-boot)
+
+demo: deps ## build and boot the series on x86_64 and print what it changes
+	$(S)/demo
+
+test-counter: ## test scripts/count-users on the synthetic tree
+	$(S)/test-count-users
+
+lint: ## bash -n and shellcheck on the scripts
+	$(S)/check lint
+
+clean: ## remove build/ (the work tree and build dirs; ccache is kept)
+	rm -rf build
