@@ -17,6 +17,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
@@ -170,24 +171,48 @@ static void test_pagecache(void)
 	say("memtest: tmpfs page cache %lu MiB ok\n", FILE_SIZE / MIB);
 }
 
-/* Print the /proc/meminfo line that starts with @key, if there is one. */
-static void print_meminfo(const char *key)
+/* Return the value in kB of /proc/meminfo line @key, or -1. */
+static long meminfo_kb(const char *key)
 {
 	char line[128];
+	long val = -1;
 	FILE *f = fopen("/proc/meminfo", "r");
 
 	if (!f)
-		return;
+		return -1;
 	while (fgets(line, sizeof(line), f))
 		if (!strncmp(line, key, strlen(key)))
-			say("memtest: %s", line);
+			val = strtol(line + strlen(key), NULL, 10);
 	fclose(f);
+	return val;
+}
+
+/*
+ * The kernel turns THP off by default below 512 MiB of RAM; switch it to
+ * madvise mode. Returns 0 if the kernel has THP, -1 if not.
+ */
+static int enable_thp(void)
+{
+	const char *path = "/sys/kernel/mm/transparent_hugepage/enabled";
+	int fd = open(path, O_WRONLY);
+
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return -1;
+		finish(0, "open THP control");
+	}
+	if (write(fd, "madvise", 7) != 7)
+		finish(0, "write THP control");
+	close(fd);
+	return 0;
 }
 
 static void test_thp(void)
 {
 	unsigned long len = 2 * THP_SIZE;
+	int have_thp = enable_thp() == 0;
 	uint8_t *raw, *buf;
+	long anon_huge;
 
 	/* Over-allocate so a THP_SIZE-aligned range fits inside. */
 	raw = mmap(NULL, len, PROT_READ | PROT_WRITE,
@@ -195,11 +220,20 @@ static void test_thp(void)
 	if (raw == MAP_FAILED)
 		finish(0, "thp mmap");
 	buf = (uint8_t *)(((uintptr_t)raw + THP_SIZE - 1) & ~(THP_SIZE - 1));
-	if (madvise(buf, THP_SIZE, MADV_HUGEPAGE) && errno != EINVAL)
-		finish(0, "madvise MADV_HUGEPAGE");
+	/* EINVAL: the kernel has no THP support; the test still runs. */
+	if (madvise(buf, THP_SIZE, MADV_HUGEPAGE)) {
+		if (errno != EINVAL)
+			finish(0, "madvise MADV_HUGEPAGE");
+		say("memtest: MADV_HUGEPAGE: EINVAL (no THP)\n");
+	}
 	if (fill_and_check(buf, THP_SIZE, 5))
 		finish(0, "thp pattern");
-	print_meminfo("AnonHugePages:");
+	anon_huge = meminfo_kb("AnonHugePages:");
+	say("memtest: AnonHugePages %ld kB\n", anon_huge);
+	if (have_thp && anon_huge < (long)(THP_SIZE / 1024)) {
+		errno = 0;
+		finish(0, "THP enabled but no huge page was mapped");
+	}
 	/* Unmap half of it: splits a THP if there is one. */
 	if (munmap(buf + THP_SIZE / 2, THP_SIZE / 2))
 		finish(0, "thp partial munmap");
@@ -217,6 +251,10 @@ int main(void)
 		finish(0, "mkdir /proc");
 	if (mount("proc", "/proc", "proc", 0, NULL))
 		finish(0, "mount /proc");
+	if (mkdir("/sys", 0755) && errno != EEXIST)
+		finish(0, "mkdir /sys");
+	if (mount("sysfs", "/sys", "sysfs", 0, NULL))
+		finish(0, "mount /sys");
 	say("memtest: start, page size %ld\n", page_size);
 	test_anon();
 	test_fork();
