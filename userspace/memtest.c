@@ -10,7 +10,8 @@
  * Steps: anonymous mmap, touch, check and munmap; fork with copy-on-write
  * checks on both sides; a file in tmpfs written, read back and checked
  * (page cache); a 2 MiB-aligned anonymous mapping with MADV_HUGEPAGE
- * (a THP where the kernel has THP); unmapping of everything.
+ * (a THP where the kernel has THP); unmapping of everything. Then it
+ * prints the memdesc census, where the kernel has one.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -244,6 +245,29 @@ static void test_thp(void)
 	say("memtest: 2 MiB aligned MADV_HUGEPAGE mapping ok\n");
 }
 
+/*
+ * Print /sys/kernel/debug/memdesc/census between markers, if the kernel
+ * has it (CONFIG_MEMDESC_CENSUS), so the boot log records how the guest's
+ * memory is used after the tests.
+ */
+static void print_census(void)
+{
+	char line[512];
+	FILE *f;
+
+	if (mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL))
+		return;
+	f = fopen("/sys/kernel/debug/memdesc/census", "r");
+	if (f) {
+		say("MEMDESC_CENSUS_BEGIN\n");
+		while (fgets(line, sizeof(line), f))
+			say("%s", line);
+		say("MEMDESC_CENSUS_END\n");
+		fclose(f);
+	}
+	umount("/sys/kernel/debug");
+}
+
 int main(void)
 {
 	page_size = sysconf(_SC_PAGESIZE);
@@ -260,6 +284,7 @@ int main(void)
 	test_fork();
 	test_pagecache();
 	test_thp();
+	print_census();
 	finish(1, NULL);
 	return 0;
 }
