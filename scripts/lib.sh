@@ -78,3 +78,31 @@ cross_prefix() {
 elapsed() {
 	printf '%ss' $(($(date +%s) - $1))
 }
+
+# kmake ARCH OUTDIR MAKEARGS...: make in the work tree for one of our
+# architecture names, out of tree in OUTDIR, with ccache and JOBS jobs.
+kmake() {
+	local arch=$1 out=$2 cross
+	shift 2
+	cross=$(cross_prefix "$arch")
+	make -C "$WT" O="$out" ARCH="$(kernel_arch "$arch")" CROSS_COMPILE="$cross" \
+		CC="ccache ${cross}gcc" -j"$JOBS" "$@"
+}
+
+# The branch (or commit) the work tree is on, saved by save_tip() and put
+# back by restore_tip(), which save_tip() arranges to run on exit.
+TIP=
+
+save_tip() {
+	TIP=$(git -C "$WT" symbolic-ref -q --short HEAD) || TIP=$(git -C "$WT" rev-parse HEAD)
+	trap restore_tip EXIT
+}
+
+restore_tip() {
+	[[ -z $TIP ]] || git -C "$WT" checkout -q "$TIP"
+}
+
+# Print the commits on top of the base, oldest first.
+series_commits() {
+	git -C "$WT" rev-list --reverse "$(wt_base)..HEAD"
+}

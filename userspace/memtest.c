@@ -85,13 +85,21 @@ static int check(const uint8_t *buf, unsigned long len, unsigned int seed)
 	return 0;
 }
 
-static void test_anon(void)
+/* Map @len bytes of private anonymous memory, or fail the test as @what. */
+static uint8_t *map_anon(unsigned long len, const char *what)
 {
-	uint8_t *buf = mmap(NULL, ANON_SIZE, PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *buf = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (buf == MAP_FAILED)
-		finish(0, "anon mmap");
+		finish(0, what);
+	return buf;
+}
+
+static void test_anon(void)
+{
+	uint8_t *buf = map_anon(ANON_SIZE, "anon mmap");
+
 	if (fill_and_check(buf, ANON_SIZE, 1))
 		finish(0, "anon pattern");
 	if (munmap(buf, ANON_SIZE))
@@ -101,13 +109,10 @@ static void test_anon(void)
 
 static void test_fork(void)
 {
-	uint8_t *buf = mmap(NULL, ANON_SIZE, PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint8_t *buf = map_anon(ANON_SIZE, "fork mmap");
 	int status;
 	pid_t pid;
 
-	if (buf == MAP_FAILED)
-		finish(0, "fork mmap");
 	if (fill_and_check(buf, ANON_SIZE, 2))
 		finish(0, "fork pattern");
 	pid = fork();
@@ -216,10 +221,7 @@ static void test_thp(void)
 	long anon_huge;
 
 	/* Over-allocate so a THP_SIZE-aligned range fits inside. */
-	raw = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (raw == MAP_FAILED)
-		finish(0, "thp mmap");
+	raw = map_anon(len, "thp mmap");
 	buf = (uint8_t *)(((uintptr_t)raw + THP_SIZE - 1) & ~(THP_SIZE - 1));
 	/* EINVAL: the kernel has no THP support; the test still runs. */
 	if (madvise(buf, THP_SIZE, MADV_HUGEPAGE)) {
