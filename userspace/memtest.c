@@ -10,8 +10,11 @@
  * Steps: anonymous mmap, touch, check and munmap; fork with copy-on-write
  * checks on both sides; a file in tmpfs written, read back and checked
  * (page cache); a 2 MiB-aligned anonymous mapping with MADV_HUGEPAGE
- * (a THP where the kernel has THP); unmapping of everything. Then it
- * prints the memdesc census, where the kernel has one.
+ * (a THP where the kernel has THP); unmapping of everything; a pool of
+ * 2 MiB hugetlb pages reserved, mapped and released again, which with HVO
+ * (hugetlb vmemmap optimisation, x86_64 here) frees vmemmap pages and
+ * allocates them back, checked through the memmap counters of /proc/vmstat. Then it prints
+ * the memdesc census, where the kernel has one.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +34,8 @@
 #define ANON_SIZE	(32 * MIB)
 #define FILE_SIZE	(8 * MIB)
 #define THP_SIZE	(2 * MIB)
+#define HUGETLB_NR	16
+#define HUGETLB_SYSFS	"/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages"
 
 static long page_size;
 
@@ -247,6 +252,111 @@ static void test_thp(void)
 	say("memtest: 2 MiB aligned MADV_HUGEPAGE mapping ok\n");
 }
 
+static long vmstat_value(const char *key)
+{
+	char name[64];
+	long val = -1, v;
+	FILE *f = fopen("/proc/vmstat", "r");
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %ld", name, &v) == 2)
+		if (!strcmp(name, key))
+			val = v;
+	fclose(f);
+	return val;
+}
+
+/* Pages backing struct pages: allocated at boot plus allocated later. */
+static long memmap_pages(void)
+{
+	return vmstat_value("nr_memmap_boot_pages") +
+	       vmstat_value("nr_memmap_pages");
+}
+
+/* Returns 0 if @path exists and took @val, -1 if it does not exist. */
+static int write_sysfs(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t len = strlen(val);
+
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return -1;
+		finish(0, path);
+	}
+	if (write(fd, val, len) != len)
+		finish(0, path);
+	close(fd);
+	return 0;
+}
+
+/* 1 if HVO is built in and on, 0 if not. */
+static int hvo_enabled(void)
+{
+	int fd = open("/proc/sys/vm/hugetlb_optimize_vmemmap", O_RDONLY);
+	char c = '0';
+
+	if (fd < 0)
+		return 0;
+	if (read(fd, &c, 1) != 1)
+		finish(0, "read hugetlb_optimize_vmemmap");
+	close(fd);
+	return c == '1';
+}
+
+/*
+ * Reserve HUGETLB_NR 2 MiB hugetlb pages, map and check two of them, then
+ * release the pool. With HVO each reserved page gives vmemmap pages back
+ * (memmap_pages() drops) and releasing it allocates them again (it comes
+ * back to where it was); without HVO the count must not move.
+ */
+static void test_hugetlb(void)
+{
+	long memmap_before, memmap_reserved, memmap_after, total;
+	int hvo = hvo_enabled();
+	unsigned long len = 2 * THP_SIZE;
+	char nr[16];
+	uint8_t *buf;
+
+	snprintf(nr, sizeof(nr), "%d", HUGETLB_NR);
+	memmap_before = memmap_pages();
+	if (write_sysfs(HUGETLB_SYSFS, nr)) {
+		say("memtest: no 2 MiB hugetlb pages in this kernel, skipped\n");
+		return;
+	}
+	total = meminfo_kb("HugePages_Total:");
+	memmap_reserved = memmap_pages();
+	say("memtest: hugetlb pool %ld, HVO %s, memmap pages %ld -> %ld\n",
+	    total, hvo ? "on" : "off", memmap_before, memmap_reserved);
+	errno = 0;
+	if (total != HUGETLB_NR)
+		finish(0, "hugetlb pool not reserved");
+	if (hvo && memmap_reserved >= memmap_before)
+		finish(0, "HVO freed no vmemmap pages");
+	if (!hvo && memmap_reserved != memmap_before)
+		finish(0, "memmap pages changed without HVO");
+	buf = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+	if (buf == MAP_FAILED)
+		finish(0, "hugetlb mmap");
+	if (fill_and_check(buf, len, 6))
+		finish(0, "hugetlb pattern");
+	if (munmap(buf, len))
+		finish(0, "hugetlb munmap");
+	write_sysfs(HUGETLB_SYSFS, "0");
+	total = meminfo_kb("HugePages_Total:");
+	memmap_after = memmap_pages();
+	say("memtest: hugetlb pool released: %ld, memmap pages %ld\n",
+	    total, memmap_after);
+	errno = 0;
+	if (total != 0)
+		finish(0, "hugetlb pool not released");
+	if (memmap_after != memmap_before)
+		finish(0, "vmemmap pages not restored");
+	say("memtest: hugetlb pool ok\n");
+}
+
 /*
  * Print /sys/kernel/debug/memdesc/census between markers, if the kernel
  * has it (CONFIG_MEMDESC_CENSUS), so the boot log records how the guest's
@@ -286,6 +396,7 @@ int main(void)
 	test_fork();
 	test_pagecache();
 	test_thp();
+	test_hugetlb();
 	print_census();
 	finish(1, NULL);
 	return 0;
