@@ -13,8 +13,14 @@
  * (a THP where the kernel has THP); unmapping of everything; a pool of
  * 2 MiB hugetlb pages reserved, mapped and released again, which with HVO
  * (hugetlb vmemmap optimisation, x86_64 here) frees vmemmap pages and
- * allocates them back, checked through the memmap counters of /proc/vmstat. Then it prints
- * the memdesc census, where the kernel has one.
+ * allocates them back, checked through the memmap counters of /proc/vmstat;
+ * the virtio balloon inflated by the host, memory compacted with the
+ * balloon inflated (balloon pages must be migrated), and the balloon
+ * deflated again. Then it prints the memdesc census, where the kernel has one.
+ *
+ * The balloon test talks to scripts/boot-qemu through the console: it prints
+ * "MEMTEST_BALLOON_INFLATE <MiB>" and "MEMTEST_BALLOON_DEFLATE", and the
+ * script answers with the QEMU monitor's balloon command.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -36,6 +42,10 @@
 #define THP_SIZE	(2 * MIB)
 #define HUGETLB_NR	16
 #define HUGETLB_SYSFS	"/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages"
+#define BALLOON_MIB	64
+#define BALLOON_SLACK_MIB 32
+#define BALLOON_WAIT_S	300
+#define BALLOON_DRIVER	"/sys/bus/virtio/drivers/virtio_balloon"
 
 static long page_size;
 
@@ -358,6 +368,87 @@ static void test_hugetlb(void)
 }
 
 /*
+ * Wait until /proc/vmstat's nr_balloon_pages is @want; returns the last
+ * value read, which is @want unless BALLOON_WAIT_S seconds passed.
+ */
+static long wait_balloon_pages(long want)
+{
+	long have = -1;
+	int i;
+
+	for (i = 0; i < BALLOON_WAIT_S; i++) {
+		have = vmstat_value("nr_balloon_pages");
+		if (have == want)
+			break;
+		sleep(1);
+	}
+	return have;
+}
+
+/*
+ * Have the host inflate the virtio balloon by BALLOON_MIB, compact memory
+ * while it is inflated, then have it deflated. Balloon pages are
+ * movable_ops pages: compaction must isolate and migrate some of them
+ * (balloon_migrate in /proc/vmstat goes up) and keep the balloon's size.
+ * To spread the balloon over all of memory, anonymous memory first fills
+ * all but BALLOON_SLACK_MIB of free memory and every other page of it is
+ * dropped: the allocator hands out those single free pages before it splits
+ * larger blocks. The rest is unmapped before compacting, so compaction finds
+ * balloon pages wherever its migration scanner goes.
+ */
+static void test_balloon(void)
+{
+	long want = BALLOON_MIB * MIB / page_size;
+	long inflated, compacted, deflated, migrated;
+	unsigned long fill_len, off;
+	uint8_t *fill;
+	struct stat st;
+
+	errno = 0;
+	if (stat(BALLOON_DRIVER, &st))
+		finish(0, "no virtio_balloon driver");
+	fill_len = meminfo_kb("MemFree:") * 1024UL;
+	if (fill_len < (BALLOON_MIB + 2 * BALLOON_SLACK_MIB) * MIB)
+		finish(0, "too little free memory for the balloon test");
+	fill_len -= BALLOON_SLACK_MIB * MIB;
+	fill = map_anon(fill_len, "balloon fill");
+	memset(fill, 0x5a, fill_len);
+	for (off = 0; off < fill_len; off += 2 * page_size)
+		if (madvise(fill + off, page_size, MADV_DONTNEED))
+			finish(0, "balloon fill madvise");
+	migrated = vmstat_value("balloon_migrate");
+	if (migrated < 0)
+		finish(0, "no balloon_migrate in /proc/vmstat");
+	say("MEMTEST_BALLOON_INFLATE %d\n", BALLOON_MIB);
+	inflated = wait_balloon_pages(want);
+	say("memtest: balloon inflated to %ld pages among %lu MiB of anon memory\n",
+	    inflated, fill_len / 2 / MIB);
+	errno = 0;
+	if (inflated != want)
+		finish(0, "balloon not inflated");
+	if (munmap(fill, fill_len))
+		finish(0, "balloon fill munmap");
+	if (write_sysfs("/proc/sys/vm/compact_memory", "1"))
+		finish(0, "no /proc/sys/vm/compact_memory");
+	migrated = vmstat_value("balloon_migrate") - migrated;
+	compacted = vmstat_value("nr_balloon_pages");
+	say("memtest: compaction migrated %ld balloon pages, balloon %ld pages\n",
+	    migrated, compacted);
+	errno = 0;
+	if (migrated <= 0)
+		finish(0, "compaction migrated no balloon page");
+	if (compacted != want)
+		finish(0, "balloon changed size during compaction");
+	say("MEMTEST_BALLOON_DEFLATE\n");
+	deflated = wait_balloon_pages(0);
+	say("memtest: balloon deflated to %ld pages\n", deflated);
+	errno = 0;
+	if (deflated != 0)
+		finish(0, "balloon not deflated");
+	say("memtest: balloon ok\n");
+}
+
+/*
  * Print /sys/kernel/debug/memdesc/census between markers, if the kernel
  * has it (CONFIG_MEMDESC_CENSUS), so the boot log records how the guest's
  * memory is used after the tests.
@@ -397,6 +488,7 @@ int main(void)
 	test_pagecache();
 	test_thp();
 	test_hugetlb();
+	test_balloon();
 	print_census();
 	finish(1, NULL);
 	return 0;
