@@ -388,8 +388,8 @@ static long wait_balloon_pages(long want)
 /*
  * Have the host inflate the virtio balloon by BALLOON_MIB, compact memory
  * while it is inflated, then have it deflated. Balloon pages are
- * movable_ops pages: compaction must isolate and migrate some of them
- * (balloon_migrate in /proc/vmstat goes up) and keep the balloon's size.
+ * movable_ops pages: compaction must isolate and migrate at least 1/8 of
+ * them (balloon_migrate in /proc/vmstat) and keep the balloon's size.
  * To spread the balloon over all of memory, anonymous memory first fills
  * all but BALLOON_SLACK_MIB of free memory and every other page of it is
  * dropped: the allocator hands out those single free pages before it splits
@@ -435,8 +435,9 @@ static void test_balloon(void)
 	say("memtest: compaction migrated %ld balloon pages, balloon %ld pages\n",
 	    migrated, compacted);
 	errno = 0;
-	if (migrated <= 0)
-		finish(0, "compaction migrated no balloon page");
+	/* About 7000 of 16384 migrate here; a regression gave 50. */
+	if (migrated < want / 8)
+		finish(0, "compaction migrated under 1/8 of the balloon pages");
 	if (compacted != want)
 		finish(0, "balloon changed size during compaction");
 	say("MEMTEST_BALLOON_DEFLATE\n");
