@@ -9,8 +9,11 @@
  *
  * Steps: anonymous mmap, touch, check and munmap; fork with copy-on-write
  * checks on both sides; a file in tmpfs written, read back and checked
- * (page cache); a 2 MiB-aligned anonymous mapping with MADV_HUGEPAGE
- * (a THP where the kernel has THP); unmapping of everything; a pool of
+ * (page cache); an ext4 image on a loop device mounted, a file made on the
+ * host checked, a file written (with write(2) and a shared mapping), and
+ * both checked again after a remount, by cksum(1) checksums; a 2 MiB-aligned
+ * anonymous mapping with MADV_HUGEPAGE (a THP where the kernel has THP);
+ * unmapping of everything; a pool of
  * 2 MiB hugetlb pages reserved, mapped and released again, which with HVO
  * (hugetlb vmemmap optimisation, x86_64 here) frees vmemmap pages and
  * allocates them back, checked through the memmap counters of /proc/vmstat;
@@ -29,6 +32,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/loop.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
@@ -46,6 +51,14 @@
 #define BALLOON_SLACK_MIB 32
 #define BALLOON_WAIT_S	300
 #define BALLOON_DRIVER	"/sys/bus/virtio/drivers/virtio_balloon"
+/* Built by scripts/build-initramfs with mke2fs; see test_ext4(). */
+#define FS_IMAGE	"/fs.img"
+#define FS_CKSUM	"/fs.cksum"
+#define FS_MNT		"/mnt"
+#define FS_HOST_FILE	FS_MNT "/host.dat"
+#define FS_GUEST_FILE	FS_MNT "/guest.dat"
+#define FS_GUEST_SIZE	(4 * MIB)
+#define FS_CHUNK	(64 * 1024)
 
 static long page_size;
 
@@ -190,6 +203,202 @@ static void test_pagecache(void)
 	if (umount("/tmp"))
 		finish(0, "umount tmpfs");
 	say("memtest: tmpfs page cache %lu MiB ok\n", FILE_SIZE / MIB);
+}
+
+/*
+ * The checksum of POSIX cksum(1): CRC-32 (polynomial 0x04c11db7, most
+ * significant bit first) of the data followed by its length in as few
+ * bytes as hold it, least significant first, complemented.
+ */
+static uint32_t crc_table[256];
+
+static void crc_init(void)
+{
+	uint32_t c;
+	int i, k;
+
+	for (i = 0; i < 256; i++) {
+		c = (uint32_t)i << 24;
+		for (k = 0; k < 8; k++)
+			c = (c & 0x80000000u) ? (c << 1) ^ 0x04c11db7u : c << 1;
+		crc_table[i] = c;
+	}
+}
+
+static uint32_t crc_update(uint32_t crc, const uint8_t *p, size_t n)
+{
+	while (n--)
+		crc = (crc << 8) ^ crc_table[((crc >> 24) ^ *p++) & 0xff];
+	return crc;
+}
+
+static uint32_t cksum_final(uint32_t crc, unsigned long len)
+{
+	uint8_t b;
+
+	for (; len; len >>= 8) {
+		b = len & 0xff;
+		crc = crc_update(crc, &b, 1);
+	}
+	return ~crc;
+}
+
+/* cksum(1) of file @path into *@sum and *@len, or fail the test. */
+static void cksum_file(const char *path, uint32_t *sum, unsigned long *len)
+{
+	static uint8_t buf[FS_CHUNK];
+	uint32_t crc = 0;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		finish(0, path);
+	*len = 0;
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		crc = crc_update(crc, buf, n);
+		*len += n;
+	}
+	if (n < 0 || close(fd))
+		finish(0, path);
+	*sum = cksum_final(crc, *len);
+}
+
+/* Fail unless @path has checksum @sum and length @len. */
+static void expect_cksum(const char *path, uint32_t sum, unsigned long len)
+{
+	unsigned long got_len;
+	uint32_t got;
+
+	cksum_file(path, &got, &got_len);
+	say("memtest: ext4 %s cksum %u %lu (want %u %lu)\n",
+	    path, got, got_len, sum, len);
+	errno = 0;
+	if (got != sum || got_len != len)
+		finish(0, "ext4 checksum differs");
+}
+
+/* Attach @img to a free loop device; its path goes to @dev. */
+static void loop_attach(const char *img, char *dev, size_t size)
+{
+	int ctl, nr, fd, lfd;
+
+	ctl = open("/dev/loop-control", O_RDWR);
+	if (ctl < 0)
+		finish(0, "open /dev/loop-control");
+	nr = ioctl(ctl, LOOP_CTL_GET_FREE);
+	if (nr < 0)
+		finish(0, "LOOP_CTL_GET_FREE");
+	snprintf(dev, size, "/dev/loop%d", nr);
+	fd = open(img, O_RDWR);
+	lfd = open(dev, O_RDWR);
+	if (fd < 0 || lfd < 0)
+		finish(0, "open loop image or device");
+	if (ioctl(lfd, LOOP_SET_FD, fd))
+		finish(0, "LOOP_SET_FD");
+	if (close(fd) || close(lfd) || close(ctl))
+		finish(0, "loop close");
+}
+
+static void loop_detach(const char *dev)
+{
+	int lfd = open(dev, O_RDWR);
+
+	if (lfd < 0 || ioctl(lfd, LOOP_CLR_FD, 0) || close(lfd))
+		finish(0, "LOOP_CLR_FD");
+}
+
+static void mount_ext4(const char *dev)
+{
+	if (mount(dev, FS_MNT, "ext4", 0, NULL))
+		finish(0, "mount ext4");
+}
+
+/*
+ * Write FS_GUEST_FILE with write(2), then rewrite its second half through a
+ * shared mapping (page faults, page_mkwrite, writeback of mapped folios).
+ * Returns the cksum(1) of what the file must hold.
+ */
+static uint32_t write_guest_file(void)
+{
+	static uint8_t buf[FS_CHUNK];
+	unsigned long off, i, half = FS_GUEST_SIZE / 2;
+	uint32_t crc = 0;
+	uint8_t *map;
+	int fd;
+
+	fd = open(FS_GUEST_FILE, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		finish(0, "create ext4 file");
+	for (off = 0; off < FS_GUEST_SIZE; off += FS_CHUNK) {
+		for (i = 0; i < FS_CHUNK; i++)
+			buf[i] = pattern(off + i, 5);
+		if (write(fd, buf, FS_CHUNK) != FS_CHUNK)
+			finish(0, "write ext4 file");
+	}
+	map = mmap(NULL, FS_GUEST_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   fd, 0);
+	if (map == MAP_FAILED)
+		finish(0, "mmap ext4 file");
+	if (check(map, half, 5))
+		finish(0, "ext4 mapping differs from what was written");
+	for (i = half; i < FS_GUEST_SIZE; i++)
+		map[i] = pattern(i, 6);
+	if (msync(map, FS_GUEST_SIZE, MS_SYNC) || munmap(map, FS_GUEST_SIZE))
+		finish(0, "msync ext4 file");
+	if (fsync(fd) || close(fd))
+		finish(0, "fsync ext4 file");
+	for (i = 0; i < FS_GUEST_SIZE; i++) {
+		uint8_t b = pattern(i, i < half ? 5 : 6);
+
+		crc = crc_update(crc, &b, 1);
+	}
+	return cksum_final(crc, FS_GUEST_SIZE);
+}
+
+/*
+ * ext4 on a loop device: scripts/build-initramfs makes FS_IMAGE with mke2fs
+ * from a directory holding host.dat (random data) and records
+ * "cksum(1) of host.dat" in FS_CKSUM. Mount the image, check host.dat
+ * (readahead into the page cache), write guest.dat, unmount and mount
+ * again so both files are read back from the block device, check both,
+ * and unmount. Any checksum that differs fails the run.
+ */
+static void test_ext4(void)
+{
+	unsigned long host_len;
+	uint32_t host_sum, guest_sum;
+	char dev[32];
+	FILE *f;
+
+	crc_init();
+	f = fopen(FS_CKSUM, "r");
+	if (!f)
+		finish(0, "open " FS_CKSUM);
+	if (fscanf(f, "%u %lu", &host_sum, &host_len) != 2)
+		finish(0, "parse " FS_CKSUM);
+	fclose(f);
+	if (mount("devtmpfs", "/dev", "devtmpfs", 0, NULL) && errno != EBUSY)
+		finish(0, "mount devtmpfs");
+	if (mkdir(FS_MNT, 0755) && errno != EEXIST)
+		finish(0, "mkdir " FS_MNT);
+	loop_attach(FS_IMAGE, dev, sizeof(dev));
+	mount_ext4(dev);
+	expect_cksum(FS_HOST_FILE, host_sum, host_len);
+	guest_sum = write_guest_file();
+	expect_cksum(FS_GUEST_FILE, guest_sum, FS_GUEST_SIZE);
+	if (umount(FS_MNT))
+		finish(0, "umount ext4");
+	mount_ext4(dev);
+	expect_cksum(FS_HOST_FILE, host_sum, host_len);
+	expect_cksum(FS_GUEST_FILE, guest_sum, FS_GUEST_SIZE);
+	if (umount(FS_MNT))
+		finish(0, "umount ext4 again");
+	loop_detach(dev);
+	/* The image is in the initramfs, in RAM: give that back. */
+	if (unlink(FS_IMAGE))
+		finish(0, "unlink " FS_IMAGE);
+	say("memtest: ext4 on loop ok\n");
 }
 
 /* Return the value in kB of /proc/meminfo line @key, or -1. */
@@ -487,6 +696,7 @@ int main(void)
 	test_anon();
 	test_fork();
 	test_pagecache();
+	test_ext4();
 	test_thp();
 	test_hugetlb();
 	test_balloon();
