@@ -11,7 +11,8 @@
  * checks on both sides; a file in tmpfs written, read back and checked
  * (page cache); an ext4 image on a loop device mounted, a file made on the
  * host checked, a file written (with write(2) and a shared mapping), and
- * both checked again after a remount, by cksum(1) checksums; a 2 MiB-aligned
+ * both checked again after a remount, and host.dat read from a cramfs
+ * image, all by cksum(1) checksums; a 2 MiB-aligned
  * anonymous mapping with MADV_HUGEPAGE (a THP where the kernel has THP);
  * unmapping of everything; a pool of
  * 2 MiB hugetlb pages reserved, mapped and released again, which with HVO
@@ -53,6 +54,7 @@
 #define BALLOON_DRIVER	"/sys/bus/virtio/drivers/virtio_balloon"
 /* Built by scripts/build-initramfs with mke2fs; see test_ext4(). */
 #define FS_IMAGE	"/fs.img"
+#define FS_CRAMFS	"/fs.cramfs"
 #define FS_CKSUM	"/fs.cksum"
 #define FS_MNT		"/mnt"
 #define FS_HOST_FILE	FS_MNT "/host.dat"
@@ -271,11 +273,11 @@ static void expect_cksum(const char *path, uint32_t sum, unsigned long len)
 	uint32_t got;
 
 	cksum_file(path, &got, &got_len);
-	say("memtest: ext4 %s cksum %u %lu (want %u %lu)\n",
+	say("memtest: %s cksum %u %lu (want %u %lu)\n",
 	    path, got, got_len, sum, len);
 	errno = 0;
 	if (got != sum || got_len != len)
-		finish(0, "ext4 checksum differs");
+		finish(0, "checksum differs");
 }
 
 /* Attach @img to a free loop device; its path goes to @dev. */
@@ -312,6 +314,28 @@ static void mount_ext4(const char *dev)
 {
 	if (mount(dev, FS_MNT, "ext4", 0, NULL))
 		finish(0, "mount ext4");
+}
+
+/*
+ * cramfs on a loop device: FS_CRAMFS is made by mkfs.cramfs from the same
+ * directory as the ext4 image. cramfs is read-only: mount it, check
+ * host.dat (cramfs reads the block device's page cache and decompresses
+ * from it), unmount.
+ */
+static void test_cramfs(unsigned long host_len, uint32_t host_sum)
+{
+	char dev[32];
+
+	loop_attach(FS_CRAMFS, dev, sizeof(dev));
+	if (mount(dev, FS_MNT, "cramfs", MS_RDONLY, NULL))
+		finish(0, "mount cramfs");
+	expect_cksum(FS_HOST_FILE, host_sum, host_len);
+	if (umount(FS_MNT))
+		finish(0, "umount cramfs");
+	loop_detach(dev);
+	if (unlink(FS_CRAMFS))
+		finish(0, "unlink " FS_CRAMFS);
+	say("memtest: cramfs on loop ok\n");
 }
 
 /*
@@ -399,6 +423,7 @@ static void test_ext4(void)
 	if (unlink(FS_IMAGE))
 		finish(0, "unlink " FS_IMAGE);
 	say("memtest: ext4 on loop ok\n");
+	test_cramfs(host_len, host_sum);
 }
 
 /* Return the value in kB of /proc/meminfo line @key, or -1. */
