@@ -3,7 +3,7 @@
 S := scripts
 
 .PHONY: help deps apply export stats check check-bisect check-bisect-full \
-	kunit boot demo test-counter lint clean
+	kunit boot codegen demo test-counter lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
@@ -34,6 +34,9 @@ kunit: deps ## KUnit on UML, x86_64 and arm64
 
 boot: deps ## boot smoke in QEMU, x86_64 and arm64, every layout
 	$(S)/check $$($(S)/check --list-boot)
+
+codegen: deps ## code of hot helpers and OBJS (e.g. mm/swap.o) at A vs B (default HEAD~1, HEAD)
+	$(S)/compare-codegen $(if $(ARCH),-a $(ARCH)) $(or $(A),HEAD~1) $(or $(B),HEAD) $(OBJS)
 
 demo: deps ## build and boot the series on x86_64 and print what it changes
 	$(S)/demo
