@@ -3,7 +3,7 @@
 S := scripts
 
 .PHONY: help deps apply export stats check check-bisect check-bisect-full \
-	kunit boot codegen demo test-counter lint clean
+	kunit boot codegen demo test-cocci test-counter lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
@@ -40,6 +40,9 @@ codegen: deps ## code of hot helpers and OBJS (e.g. mm/swap.o) at A vs B (defaul
 
 demo: deps ## build and boot the series on x86_64 and print what it changes
 	$(S)/demo
+
+test-cocci: deps ## run the series' semantic patches on tests/cocci and compare reports
+	$(S)/test-cocci
 
 test-counter: ## test scripts/count-users on the synthetic tree
 	$(S)/test-count-users
