@@ -512,6 +512,29 @@ static long vmstat_value(const char *key)
 	return val;
 }
 
+/*
+ * Print the /proc/vmstat counters whose names start with one of @prefixes
+ * (NULL-terminated) on one line after @tag, so a log shows what compaction
+ * and migration did.
+ */
+static void print_vmstat(const char *tag, const char *const *prefixes)
+{
+	const char *const *p;
+	char name[64];
+	FILE *f = fopen("/proc/vmstat", "r");
+	long v;
+
+	if (!f)
+		return;
+	say("%s:", tag);
+	while (fscanf(f, "%63s %ld", name, &v) == 2)
+		for (p = prefixes; *p; p++)
+			if (!strncmp(name, *p, strlen(*p)))
+				say(" %s=%ld", name, v);
+	say("\n");
+	fclose(f);
+}
+
 /* Pages backing struct pages: allocated at boot plus allocated later. */
 static long memmap_pages(void)
 {
@@ -633,10 +656,14 @@ static long wait_balloon_pages(long want)
  */
 static void test_balloon(void)
 {
+	static const char *const compact_counters[] = {
+		"compact_", "pgmigrate_", "balloon_", "nr_free_pages", NULL
+	};
 	long want = BALLOON_MIB * MIB / page_size;
-	long inflated, compacted, deflated, migrated, start;
+	long total = meminfo_kb("MemTotal:") * 1024 / page_size;
+	long inflated, compacted, deflated, migrated, start, scanned;
 	unsigned long fill_len, off;
-	int attempt;
+	int attempt, reached = 0;
 	uint8_t *fill;
 	struct stat st;
 
@@ -665,33 +692,41 @@ static void test_balloon(void)
 	if (munmap(fill, fill_len))
 		finish(0, "balloon fill munmap");
 	/*
-	 * A whole-node compaction now and then migrates no balloon page at
-	 * all on arm64 (seen in two of about ten boots, cause not known yet).
 	 * Compact up to COMPACT_TRIES times, counting all migrations, and
-	 * print each attempt so the log shows when a retry was needed.
+	 * print how far the migration scanner got each time.
 	 */
 	for (attempt = 1; attempt <= COMPACT_TRIES; attempt++) {
+		scanned = vmstat_value("compact_migrate_scanned");
 		if (write_sysfs("/proc/sys/vm/compact_memory", "1"))
 			finish(0, "no /proc/sys/vm/compact_memory");
+		scanned = vmstat_value("compact_migrate_scanned") - scanned;
 		migrated = vmstat_value("balloon_migrate") - start;
-		say("memtest: compaction %d: %ld balloon pages migrated so far\n",
-		    attempt, migrated);
+		print_vmstat("memtest: vmstat", compact_counters);
+		say("memtest: compaction %d: migration scanner %ld of %ld pages, %ld balloon pages migrated so far\n",
+		    attempt, scanned, total, migrated);
+		if (scanned >= total / 2)
+			reached = 1;
 		if (migrated >= want / 8)
 			break;
 	}
 	compacted = vmstat_value("nr_balloon_pages");
-	say("memtest: compaction migrated %ld balloon pages, balloon %ld pages\n",
-	    migrated, compacted);
+	say("memtest: compaction migrated %ld balloon pages, balloon %ld pages, migration scanner %s half of memory\n",
+	    migrated, compacted, reached ? "got through" : "never got through");
 	errno = 0;
 #ifdef __aarch64__
 	/*
-	 * KNOWN ISSUE, not understood yet: on arm64, in about one boot in
-	 * four, whole-node compaction migrates no balloon page at all, on
-	 * every attempt. Report it loudly and go on, so the rest of the run
-	 * still counts; any other shortfall fails as on x86_64.
+	 * On arm64, in about one boot in three, every whole-node compaction
+	 * ends with its two scanners meeting low in the zone, below all
+	 * balloon pages, after the migration scanner saw under a third of
+	 * it; it migrates no balloon page or almost none.  The base kernel
+	 * does the same (scripts/boot-repeat -b arm64 N); x86_64 has not
+	 * shown it.  Report it and go on when the migration scanner never
+	 * got through half of memory: a compaction that scans the balloon
+	 * and does not migrate it still fails.
 	 */
-	if (migrated == 0) {
-		say("MEMTEST_KNOWN_ISSUE: arm64 compaction migrated 0 balloon pages\n");
+	if (migrated < want / 8 && !reached) {
+		say("MEMTEST_KNOWN_ISSUE: arm64 compaction ended before reaching the balloon (%ld migrated)\n",
+		    migrated);
 		migrated = want / 8;
 	}
 #endif
