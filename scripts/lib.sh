@@ -62,6 +62,7 @@ kernel_arch() {
 	case $1 in
 	x86_64) echo x86 ;;
 	arm64) echo arm64 ;;
+	powerpc) echo powerpc ;;
 	um) echo um ;;
 	*) die "unknown architecture $1" ;;
 	esac
@@ -70,6 +71,7 @@ kernel_arch() {
 cross_prefix() {
 	case $1 in
 	arm64) echo aarch64-linux-gnu- ;;
+	powerpc) echo powerpc64le-linux-gnu- ;;
 	*) echo "" ;;
 	esac
 }
