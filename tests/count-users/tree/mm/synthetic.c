@@ -43,3 +43,10 @@ static void not_counted(void)
 	list_for_each_entry(p, &head, lru)	/* the cursor is not a page */
 		;
 }
+
+/* Begin: memcg_data accessors for pages. */
+static inline bool accessor(struct page *page)
+{
+	return page->memcg_data;	/* inside the accessor layer */
+}
+/* End: memcg_data accessors for pages. */
