@@ -20,12 +20,16 @@
  * allocates them back, checked through the memmap counters of /proc/vmstat;
  * the virtio balloon inflated by the host, memory compacted with the
  * balloon inflated (balloon pages must be migrated), and the balloon
- * deflated again. Then it prints the memdesc census, where the kernel has one.
+ * deflated again; TCP traffic both ways between two virtio-net NICs (whose
+ * receive buffers come from page_pool) with one NIC moved into a second
+ * network namespace, data checked by pattern and byte counts by
+ * /proc/net/dev. Then it prints the memdesc census, where the kernel has one.
  *
  * The balloon test talks to scripts/boot-qemu through the console: it prints
  * "MEMTEST_BALLOON_INFLATE <MiB>" and "MEMTEST_BALLOON_DEFLATE", and the
  * script answers with the QEMU monitor's balloon command.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -33,11 +37,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <linux/loop.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -62,6 +73,12 @@
 #define FS_GUEST_FILE	FS_MNT "/guest.dat"
 #define FS_GUEST_SIZE	(4 * MIB)
 #define FS_CHUNK	(64 * 1024)
+/* test_net(): two virtio-net NICs on one QEMU hub, see scripts/boot-qemu. */
+#define NET_BYTES	(16 * MIB)
+#define NET_PORT	5001
+#define NET_ADDR_A	"10.77.0.1"
+#define NET_ADDR_B	"10.77.0.2"
+#define NET_CHUNK	(64 * 1024)
 
 static long page_size;
 
@@ -745,6 +762,304 @@ static void test_balloon(void)
 }
 
 /*
+ * Network traffic through page_pool. virtio-net takes its receive buffers
+ * from a page_pool, so every received frame is in a page_pool page that the
+ * stack recycles or hands back. scripts/boot-qemu gives the guest two
+ * virtio-net NICs on one QEMU hub: whatever one sends, the other receives.
+ * A child process moves to a new network namespace and gets the second NIC,
+ * so the traffic between 10.77.0.1 and 10.77.0.2 crosses the hub instead of
+ * the loopback device. NET_BYTES go each way over TCP, checked by pattern,
+ * and each side's rx_bytes in /proc/net/dev must grow by at least that.
+ */
+
+/* Fill @names (@max entries of IFNAMSIZ) with the NICs other than lo. */
+static int list_nics(char names[][IFNAMSIZ], int max)
+{
+	struct if_nameindex *ifs = if_nameindex(), *i;
+	int n = 0;
+
+	if (!ifs)
+		return 0;
+	for (i = ifs; i->if_index && n < max; i++)
+		if (strcmp(i->if_name, "lo"))
+			snprintf(names[n++], IFNAMSIZ, "%s", i->if_name);
+	if_freenameindex(ifs);
+	/* if_nameindex() lists by index: the probe order, eth0 first. */
+	return n;
+}
+
+/* Move NIC @name into the network namespace of process @pid (rtnetlink). */
+static int move_nic(const char *name, pid_t pid)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct ifinfomsg ifi;
+		char attrs[64];
+	} req;
+	struct {
+		struct nlmsghdr nh;
+		struct nlmsgerr err;
+	} ack;
+	struct rtattr *rta;
+	uint32_t nspid = pid;
+	int fd, ret = -1;
+
+	memset(&req, 0, sizeof(req));
+	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(req.ifi));
+	req.nh.nlmsg_type = RTM_SETLINK;
+	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	req.ifi.ifi_family = AF_UNSPEC;
+	req.ifi.ifi_index = if_nametoindex(name);
+	rta = (struct rtattr *)((char *)&req + NLMSG_ALIGN(req.nh.nlmsg_len));
+	rta->rta_type = IFLA_NET_NS_PID;
+	rta->rta_len = RTA_LENGTH(sizeof(nspid));
+	memcpy(RTA_DATA(rta), &nspid, sizeof(nspid));
+	req.nh.nlmsg_len = NLMSG_ALIGN(req.nh.nlmsg_len) + rta->rta_len;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
+		return -1;
+	if (send(fd, &req, req.nh.nlmsg_len, 0) == (ssize_t)req.nh.nlmsg_len &&
+	    recv(fd, &ack, sizeof(ack), 0) >= (ssize_t)sizeof(ack) &&
+	    ack.nh.nlmsg_type == NLMSG_ERROR) {
+		errno = -ack.err.error;
+		ret = ack.err.error ? -1 : 0;
+	}
+	close(fd);
+	return ret;
+}
+
+/* Give NIC @name the address @addr/24 and bring it up. */
+static int config_nic(const char *name, const char *addr)
+{
+	struct sockaddr_in *sin;
+	struct ifreq ifr;
+	int fd, ret = -1;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
+	sin = (struct sockaddr_in *)&ifr.ifr_addr;
+	sin->sin_family = AF_INET;
+	inet_pton(AF_INET, addr, &sin->sin_addr);
+	if (ioctl(fd, SIOCSIFADDR, &ifr))
+		goto out;
+	inet_pton(AF_INET, "255.255.255.0", &sin->sin_addr);
+	if (ioctl(fd, SIOCSIFNETMASK, &ifr))
+		goto out;
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr))
+		goto out;
+	ifr.ifr_flags |= IFF_UP;
+	ret = ioctl(fd, SIOCSIFFLAGS, &ifr);
+out:
+	close(fd);
+	return ret;
+}
+
+/* rx_bytes of NIC @name in this process's network namespace, or -1. */
+static long long nic_rx_bytes(const char *name)
+{
+	char line[512], *colon, *dev;
+	long long rx = -1;
+	FILE *f = fopen("/proc/net/dev", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		colon = strchr(line, ':');
+		if (!colon)
+			continue;
+		*colon = '\0';
+		for (dev = line; *dev == ' '; dev++)
+			;
+		if (!strcmp(dev, name)) {
+			rx = strtoll(colon + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return rx;
+}
+
+/* Send NET_BYTES of pattern @seed on @fd; 0 on success. */
+static int net_send(int fd, unsigned int seed)
+{
+	static uint8_t buf[NET_CHUNK];
+	unsigned long off, i;
+	ssize_t n;
+
+	for (off = 0; off < NET_BYTES; off += NET_CHUNK) {
+		for (i = 0; i < NET_CHUNK; i++)
+			buf[i] = pattern(off + i, seed);
+		for (i = 0; i < NET_CHUNK; i += n) {
+			n = send(fd, buf + i, NET_CHUNK - i, 0);
+			if (n <= 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* Receive until EOF on @fd, checking pattern @seed; the byte count or -1. */
+static long long net_recv(int fd, unsigned int seed)
+{
+	static uint8_t buf[NET_CHUNK];
+	unsigned long long off = 0;
+	ssize_t n, i;
+
+	while ((n = recv(fd, buf, sizeof(buf), 0)) > 0) {
+		for (i = 0; i < n; i++)
+			if (buf[i] != pattern(off + i, seed))
+				return -1;
+		off += n;
+	}
+	return n ? -1 : (long long)off;
+}
+
+/* A TCP socket address for @addr, port NET_PORT. */
+static struct sockaddr_in net_sockaddr(const char *addr)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_port = htons(NET_PORT) };
+
+	inet_pton(AF_INET, addr, &sin.sin_addr);
+	return sin;
+}
+
+/*
+ * The child: in its own network namespace, once the parent has moved @nic
+ * there (a byte on @go), configure it, listen, say so (a byte on @ready),
+ * receive NET_BYTES and send NET_BYTES back. Exits 0 on success.
+ */
+static void net_child(const char *nic, int ready, int go)
+{
+	struct sockaddr_in sin = net_sockaddr(NET_ADDR_B);
+	long long rx0, rx1, got;
+	int lfd, fd, one = 1;
+	char c = 0;
+
+	if (unshare(CLONE_NEWNET) || write(ready, &c, 1) != 1 ||
+	    read(go, &c, 1) != 1 || config_nic(nic, NET_ADDR_B))
+		_exit(2);
+	rx0 = nic_rx_bytes(nic);
+	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (lfd < 0 || setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(lfd, (struct sockaddr *)&sin, sizeof(sin)) || listen(lfd, 1) ||
+	    write(ready, &c, 1) != 1)
+		_exit(3);
+	fd = accept(lfd, NULL, NULL);
+	if (fd < 0)
+		_exit(4);
+	got = net_recv(fd, 7);
+	if (got != (long long)NET_BYTES)
+		_exit(5);
+	if (net_send(fd, 8) || shutdown(fd, SHUT_WR))
+		_exit(6);
+	/* Wait for the parent to close: all our data has been received. */
+	if (recv(fd, &c, 1, 0) != 0)
+		_exit(7);
+	rx1 = nic_rx_bytes(nic);
+	say("memtest: net: %s (namespace 2) received %lld bytes, rx_bytes +%lld\n",
+	    nic, got, rx1 - rx0);
+	_exit(rx0 >= 0 && rx1 - rx0 >= (long long)NET_BYTES ? 0 : 8);
+}
+
+/* Connect to the child's listening socket; retry while the link settles. */
+static int net_connect(void)
+{
+	struct sockaddr_in sin = net_sockaddr(NET_ADDR_B);
+	int fd, tries;
+
+	for (tries = 0; tries < 50; tries++) {
+		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			return -1;
+		if (!connect(fd, (struct sockaddr *)&sin, sizeof(sin)))
+			return fd;
+		close(fd);
+		usleep(100000);
+	}
+	return -1;
+}
+
+/* The memdesc census's page count for @class, or -1 without a census. */
+static long census_pages(const char *class)
+{
+	char line[512], name[64];
+	long pages = -1, n;
+	FILE *f;
+
+	if (mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL))
+		return -1;
+	f = fopen("/sys/kernel/debug/memdesc/census", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %ld", name, &n) == 2 && !strcmp(name, class))
+			pages = n;
+	if (f)
+		fclose(f);
+	umount("/sys/kernel/debug");
+	return pages;
+}
+
+static void test_net(void)
+{
+	char nics[3][IFNAMSIZ];
+	int ready[2], go[2], status, fd;
+	long long rx0, rx1, got;
+	long pool_pages;
+	char c = 0;
+	pid_t pid;
+
+	if (list_nics(nics, 3) != 2)
+		finish(0, "net: exactly two NICs besides lo expected");
+	if (pipe(ready) || pipe(go))
+		finish(0, "net: pipe");
+	pid = fork();
+	if (pid < 0)
+		finish(0, "net: fork");
+	if (!pid)
+		net_child(nics[1], ready[1], go[0]);
+	if (read(ready[0], &c, 1) != 1)
+		finish(0, "net: child did not make its namespace");
+	if (move_nic(nics[1], pid))
+		finish(0, "net: moving the second NIC");
+	if (write(go[1], &c, 1) != 1 || config_nic(nics[0], NET_ADDR_A))
+		finish(0, "net: configuring the first NIC");
+	rx0 = nic_rx_bytes(nics[0]);
+	if (read(ready[0], &c, 1) != 1)
+		finish(0, "net: child not listening");
+	fd = net_connect();
+	if (fd < 0)
+		finish(0, "net: connect");
+	if (net_send(fd, 7) || shutdown(fd, SHUT_WR))
+		finish(0, "net: send");
+	got = net_recv(fd, 8);
+	close(fd);
+	if (got != (long long)NET_BYTES)
+		finish(0, "net: data received back");
+	rx1 = nic_rx_bytes(nics[0]);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status)) {
+		errno = 0;
+		say("memtest: net: child status %#x\n", status);
+		finish(0, "net: child");
+	}
+	say("memtest: net: %s received %lld bytes, rx_bytes +%lld\n", nics[0],
+	    got, rx1 - rx0);
+	errno = 0;
+	if (rx0 < 0 || rx1 - rx0 < (long long)NET_BYTES)
+		finish(0, "net: rx_bytes did not grow by the bytes received");
+	/* Without a census (the base kernel), there is nothing to check. */
+	pool_pages = census_pages("page_pool");
+	say("memtest: net: census page_pool pages %ld\n", pool_pages);
+	if (pool_pages == 0)
+		finish(0, "net: no page_pool pages while two NICs are up");
+	say("memtest: net ok\n");
+}
+
+/*
  * Print /sys/kernel/debug/memdesc/census between markers, if the kernel
  * has it (CONFIG_MEMDESC_CENSUS), so the boot log records how the guest's
  * memory is used after the tests.
@@ -786,6 +1101,7 @@ int main(void)
 	test_thp();
 	test_hugetlb();
 	test_balloon();
+	test_net();
 	print_census();
 	finish(1, NULL);
 	return 0;
