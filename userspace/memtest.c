@@ -772,7 +772,24 @@ static void test_balloon(void)
  * and each side's rx_bytes in /proc/net/dev must grow by at least that.
  */
 
-/* Fill @names (@max entries of IFNAMSIZ) with the NICs other than lo. */
+/* Is @name an Ethernet device (ARPHRD_ETHER), not lo, sit0 and the like? */
+static int is_ether(const char *name)
+{
+	char path[64];
+	int type = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/type", name);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%d", &type) != 1)
+		type = -1;
+	fclose(f);
+	return type == 1;
+}
+
+/* Fill @names (@max entries of IFNAMSIZ) with the Ethernet NICs. */
 static int list_nics(char names[][IFNAMSIZ], int max)
 {
 	struct if_nameindex *ifs = if_nameindex(), *i;
@@ -780,9 +797,12 @@ static int list_nics(char names[][IFNAMSIZ], int max)
 
 	if (!ifs)
 		return 0;
-	for (i = ifs; i->if_index && n < max; i++)
-		if (strcmp(i->if_name, "lo"))
+	for (i = ifs; i->if_index && n < max; i++) {
+		say("memtest: net: interface %s%s\n", i->if_name,
+		    is_ether(i->if_name) ? " (Ethernet)" : "");
+		if (is_ether(i->if_name))
 			snprintf(names[n++], IFNAMSIZ, "%s", i->if_name);
+	}
 	if_freenameindex(ifs);
 	/* if_nameindex() lists by index: the probe order, eth0 first. */
 	return n;
@@ -1013,7 +1033,7 @@ static void test_net(void)
 	pid_t pid;
 
 	if (list_nics(nics, 3) != 2)
-		finish(0, "net: exactly two NICs besides lo expected");
+		finish(0, "net: exactly two Ethernet NICs expected");
 	if (pipe(ready) || pipe(go))
 		finish(0, "net: pipe");
 	pid = fork();
