@@ -23,7 +23,12 @@
  * deflated again; TCP traffic both ways between two virtio-net NICs (whose
  * receive buffers come from page_pool) with one NIC moved into a second
  * network namespace, data checked by pattern and byte counts by
- * /proc/net/dev. Then it prints the memdesc census, where the kernel has one.
+ * /proc/net/dev; a cgroup v2 child cgroup with memory.max set, in which the
+ * memcg_charge KUnit suite runs (where the kernel has it) and a workload of
+ * anonymous memory and a tmpfs file must show in memory.current and
+ * memory.stat and go again when it exits, and a child touching more than
+ * memory.max must be OOM-killed. Then it prints the memdesc census, where
+ * the kernel has one.
  *
  * The balloon test talks to scripts/boot-qemu through the console: it prints
  * "MEMTEST_BALLOON_INFLATE <MiB>" and "MEMTEST_BALLOON_DEFLATE", and the
@@ -51,6 +56,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <signal.h>
 #include <unistd.h>
 
 #define MIB		(1024UL * 1024UL)
@@ -79,6 +85,16 @@
 #define NET_ADDR_A	"10.77.0.1"
 #define NET_ADDR_B	"10.77.0.2"
 #define NET_CHUNK	(64 * 1024)
+
+#define DEBUGFS		"/sys/kernel/debug"
+#define CG_ROOT		"/sys/fs/cgroup"
+#define CG_DIR		CG_ROOT "/memtest"
+#define CG_KUNIT	DEBUGFS "/kunit/memcg_charge"
+#define CG_ANON		(32 * MIB)
+#define CG_FILE		(16 * MIB)
+#define CG_MAX		(64 * MIB)
+#define CG_SLACK	(4 * MIB)
+#define CG_SETTLE_S	10
 
 static long page_size;
 
@@ -1011,15 +1027,12 @@ static long census_pages(const char *class)
 	long pages = -1, n;
 	FILE *f;
 
-	if (mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL))
-		return -1;
-	f = fopen("/sys/kernel/debug/memdesc/census", "r");
+	f = fopen(DEBUGFS "/memdesc/census", "r");
 	while (f && fgets(line, sizeof(line), f))
 		if (sscanf(line, "%63s %ld", name, &n) == 2 && !strcmp(name, class))
 			pages = n;
 	if (f)
 		fclose(f);
-	umount("/sys/kernel/debug");
 	return pages;
 }
 
@@ -1079,6 +1092,291 @@ static void test_net(void)
 	say("memtest: net ok\n");
 }
 
+/* The number in the test cgroup's file @name, or -1. */
+static long long cg_value(const char *name)
+{
+	char path[128];
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), CG_DIR "/%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%lld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+/* The value of @key in the test cgroup's flat keyed file @name, or -1. */
+static long long cg_key(const char *name, const char *key)
+{
+	char path[128], k[64];
+	long long v, val = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), CG_DIR "/%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %lld", k, &v) == 2)
+		if (!strcmp(k, key))
+			val = v;
+	fclose(f);
+	return val;
+}
+
+struct cg_child {
+	pid_t pid;
+	int ready;	/* read end: the child says how far it got */
+	int go;		/* write end: the parent lets the child go on */
+};
+
+/*
+ * Fork a child that runs @fn(ready, go) and exits with its result, once
+ * the parent has moved it into the test cgroup, so that everything it
+ * allocates is charged there.
+ */
+static void cg_spawn(struct cg_child *c, int (*fn)(int ready, int go))
+{
+	int ready[2], go[2];
+	char pid[32], x = 0;
+
+	if (pipe(ready) || pipe(go))
+		finish(0, "memcg: pipe");
+	c->pid = fork();
+	if (c->pid < 0)
+		finish(0, "memcg: fork");
+	if (!c->pid) {
+		close(ready[0]);
+		close(go[1]);
+		if (read(go[0], &x, 1) != 1)
+			_exit(100);
+		_exit(fn(ready[1], go[0]));
+	}
+	close(ready[1]);
+	close(go[0]);
+	c->ready = ready[0];
+	c->go = go[1];
+	snprintf(pid, sizeof(pid), "%d", c->pid);
+	if (write_sysfs(CG_DIR "/cgroup.procs", pid) ||
+	    write(c->go, &x, 1) != 1)
+		finish(0, "memcg: moving a child into the cgroup");
+}
+
+/* Wait for a child of cg_spawn(); returns its wait status. */
+static int cg_wait(struct cg_child *c)
+{
+	int status;
+
+	close(c->ready);
+	close(c->go);
+	if (waitpid(c->pid, &status, 0) != c->pid)
+		finish(0, "memcg: waitpid");
+	return status;
+}
+
+static int cg_run_kunit(int ready, int go)
+{
+	int fd = open(CG_KUNIT "/run", O_WRONLY);
+
+	(void)ready;
+	(void)go;
+	if (fd < 0 || write(fd, "1", 1) != 1)
+		return 1;
+	return close(fd) ? 1 : 0;
+}
+
+/*
+ * Run the memcg_charge KUnit suite from a task in the test cgroup, which
+ * it charges (started from anywhere else, its tests skip). Every test
+ * must pass; the kernel log has the details.
+ */
+static void cg_kunit(void)
+{
+	int passed = 0, bad = 0, status;
+	struct cg_child c;
+	char line[256];
+	FILE *f;
+
+	if (access(CG_KUNIT "/run", W_OK)) {
+		say("memtest: memcg: no memcg_charge KUnit suite\n");
+		return;
+	}
+	cg_spawn(&c, cg_run_kunit);
+	status = cg_wait(&c);
+	errno = 0;
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		finish(0, "memcg: starting the KUnit suite");
+	f = fopen(CG_KUNIT "/results", "r");
+	if (!f)
+		finish(0, "memcg: KUnit results");
+	while (fgets(line, sizeof(line), f)) {
+		const char *p = line + strspn(line, " \t");
+
+		if (!strncmp(p, "not ok", 6) || strstr(p, "# SKIP"))
+			bad++;
+		else if (!strncmp(p, "ok ", 3) && strstr(p, "memcg_charge_"))
+			passed++;
+	}
+	fclose(f);
+	say("memtest: memcg: KUnit memcg_charge in the cgroup: %d passed, %d failed or skipped\n",
+	    passed, bad);
+	errno = 0;
+	if (bad || !passed)
+		finish(0, "memcg: KUnit memcg_charge");
+}
+
+/*
+ * CG_ANON bytes of anonymous memory and a CG_FILE tmpfs file, held until
+ * the parent has read the counters, then checked and freed.
+ */
+static int cg_workload(int ready, int go)
+{
+	const char *path = "/tmp/memcg.dat";
+	uint8_t *buf;
+	char x = 0;
+	int fd;
+
+	buf = mmap(NULL, CG_ANON, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED || fill_and_check(buf, CG_ANON, 9))
+		return 1;
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || write(fd, buf, CG_FILE) != (ssize_t)CG_FILE)
+		return 2;
+	if (write(ready, &x, 1) != 1 || read(go, &x, 1) != 1)
+		return 3;
+	if (check(buf, CG_ANON, 9))
+		return 4;
+	memset(buf, 0, CG_FILE);
+	if (pread(fd, buf, CG_FILE, 0) != (ssize_t)CG_FILE ||
+	    check(buf, CG_FILE, 9))
+		return 5;
+	if (close(fd) || unlink(path) || munmap(buf, CG_ANON))
+		return 6;
+	return 0;
+}
+
+/* Touch twice memory.max of anonymous memory: the OOM killer must step in. */
+static int cg_exceed(int ready, int go)
+{
+	uint8_t *buf = mmap(NULL, 2 * CG_MAX, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	(void)ready;
+	(void)go;
+	if (buf == MAP_FAILED)
+		return 1;
+	memset(buf, 1, 2 * CG_MAX);
+	return 0;
+}
+
+static void cg_print(const char *when)
+{
+	say("memtest: memcg: %s: memory.current %lld, anon %lld, shmem %lld, kernel %lld\n",
+	    when, cg_value("memory.current"), cg_key("memory.stat", "anon"),
+	    cg_key("memory.stat", "shmem"), cg_key("memory.stat", "kernel"));
+}
+
+/*
+ * Wait until the cgroup's memory is back to @current0 (CG_SLACK for the
+ * per-cpu charge caches and statistics not yet flushed), as the freed
+ * memory must be uncharged.
+ */
+static void cg_settle(long long current0, const char *what)
+{
+	const long long slack = CG_SLACK;
+	int i;
+
+	for (i = 0; i < CG_SETTLE_S * 10; i++) {
+		if (cg_value("memory.current") <= current0 + slack &&
+		    cg_key("memory.stat", "anon") <= slack &&
+		    cg_key("memory.stat", "shmem") <= slack)
+			return;
+		usleep(100000);
+	}
+	cg_print(what);
+	errno = 0;
+	finish(0, what);
+}
+
+/*
+ * A cgroup v2 child cgroup with memory.max CG_MAX: the memcg_charge KUnit
+ * suite run in it; a workload in it (anonymous memory and a tmpfs file)
+ * that memory.current and memory.stat's anon and shmem must show while it
+ * runs and no longer show once it has exited; a child that touches twice
+ * memory.max must be OOM-killed, memory.events and memory.peak must say
+ * so, and the memory must be uncharged again.
+ */
+static void test_memcg(void)
+{
+	long long current0, current, anon, shmem, kills, peak;
+	struct cg_child c;
+	char max[32], x;
+	int status;
+
+	if (mount("cgroup2", CG_ROOT, "cgroup2", 0, NULL))
+		finish(0, "memcg: mount cgroup2");
+	if (write_sysfs(CG_ROOT "/cgroup.subtree_control", "+memory"))
+		finish(0, "memcg: no cgroup.subtree_control");
+	if (mkdir(CG_DIR, 0755))
+		finish(0, "memcg: mkdir");
+	snprintf(max, sizeof(max), "%lu", CG_MAX);
+	if (write_sysfs(CG_DIR "/memory.max", max))
+		finish(0, "memcg: no memory.max");
+	cg_kunit();
+
+	if (mount("tmpfs", "/tmp", "tmpfs", 0, "size=64m"))
+		finish(0, "memcg: mount tmpfs");
+	cg_print("before the workload");
+	current0 = cg_value("memory.current");
+	cg_spawn(&c, cg_workload);
+	if (read(c.ready, &x, 1) != 1)
+		finish(0, "memcg: the workload did not get going");
+	cg_print("with the workload");
+	current = cg_value("memory.current");
+	anon = cg_key("memory.stat", "anon");
+	shmem = cg_key("memory.stat", "shmem");
+	errno = 0;
+	if (anon < (long long)(CG_ANON - CG_SLACK) ||
+	    shmem < (long long)(CG_FILE - CG_SLACK))
+		finish(0, "memcg: memory.stat does not show the workload");
+	if (current < current0 + (long long)(CG_ANON + CG_FILE - CG_SLACK) ||
+	    current > (long long)CG_MAX)
+		finish(0, "memcg: memory.current does not show the workload");
+	if (write(c.go, &x, 1) != 1)
+		finish(0, "memcg: letting the workload finish");
+	status = cg_wait(&c);
+	errno = 0;
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		say("memtest: memcg: workload status %#x\n", status);
+		finish(0, "memcg: workload");
+	}
+	cg_settle(current0, "memcg: memory not uncharged after the workload");
+	cg_print("after the workload");
+
+	kills = cg_key("memory.events", "oom_kill");
+	cg_spawn(&c, cg_exceed);
+	status = cg_wait(&c);
+	peak = cg_value("memory.peak");
+	say("memtest: memcg: over memory.max: status %#x, oom_kill %lld -> %lld, memory.peak %lld\n",
+	    status, kills, cg_key("memory.events", "oom_kill"), peak);
+	errno = 0;
+	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL ||
+	    cg_key("memory.events", "oom_kill") != kills + 1)
+		finish(0, "memcg: a child over memory.max was not OOM-killed");
+	if (peak < (long long)(CG_MAX - CG_SLACK) || peak > (long long)CG_MAX)
+		finish(0, "memcg: memory.peak is not at memory.max");
+	cg_settle(current0, "memcg: memory not uncharged after the OOM kill");
+	cg_print("after the OOM kill");
+
+	if (umount("/tmp") || rmdir(CG_DIR) || umount(CG_ROOT))
+		finish(0, "memcg: cleanup");
+	say("memtest: memcg ok\n");
+}
+
 /*
  * Print /sys/kernel/debug/memdesc/census between markers, if the kernel
  * has it (CONFIG_MEMDESC_CENSUS), so the boot log records how the guest's
@@ -1087,11 +1385,8 @@ static void test_net(void)
 static void print_census(void)
 {
 	char line[512];
-	FILE *f;
+	FILE *f = fopen(DEBUGFS "/memdesc/census", "r");
 
-	if (mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL))
-		return;
-	f = fopen("/sys/kernel/debug/memdesc/census", "r");
 	if (f) {
 		say("MEMDESC_CENSUS_BEGIN\n");
 		while (fgets(line, sizeof(line), f))
@@ -1099,7 +1394,6 @@ static void print_census(void)
 		say("MEMDESC_CENSUS_END\n");
 		fclose(f);
 	}
-	umount("/sys/kernel/debug");
 }
 
 int main(void)
@@ -1113,6 +1407,9 @@ int main(void)
 		finish(0, "mkdir /sys");
 	if (mount("sysfs", "/sys", "sysfs", 0, NULL))
 		finish(0, "mount /sys");
+	/* The census and KUnit's files; a kernel without debugfs has neither. */
+	if (mount("debugfs", DEBUGFS, "debugfs", 0, NULL))
+		say("memtest: no debugfs (errno %d)\n", errno);
 	say("memtest: start, page size %ld\n", page_size);
 	test_anon();
 	test_fork();
@@ -1122,6 +1419,7 @@ int main(void)
 	test_hugetlb();
 	test_balloon();
 	test_net();
+	test_memcg();
 	print_census();
 	finish(1, NULL);
 	return 0;
