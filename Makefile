@@ -3,7 +3,7 @@
 S := scripts
 
 .PHONY: help deps apply export stats check check-bisect check-bisect-full \
-	kunit boot boot-repeat codegen demo test-cocci test-counter lint clean
+	kunit boot boot-repeat codegen demo bench test-cocci test-counter lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
@@ -43,6 +43,9 @@ codegen: deps ## code of hot helpers and OBJS (e.g. mm/swap.o) at A vs B (defaul
 
 demo: deps ## build and boot the series on x86_64 and print what it changes
 	$(S)/demo
+
+bench: deps ## base vs patched: hot paths under QEMU -icount and memory, one table (slow)
+	$(S)/bench
 
 test-cocci: deps ## run the series' semantic patches on tests/cocci and compare reports
 	$(S)/test-cocci

@@ -108,3 +108,22 @@ restore_tip() {
 series_commits() {
 	git -C "$WT" rev-list --reverse "$(wt_base)..HEAD"
 }
+
+# Check out the base (the root commit of $WT) in $BUILD/base-wt, as a
+# worktree of $WT, and print its path.
+base_worktree() {
+	local dir=$BUILD/base-wt root
+	need_wt
+	root=$(git -C "$WT" rev-list --max-parents=0 HEAD)
+	# 'make apply' re-creates the work tree, which orphans a worktree.
+	if [[ -d $dir ]] && ! git -C "$dir" rev-parse -q --verify HEAD >/dev/null 2>&1; then
+		rm -rf "$dir"
+		git -C "$WT" worktree prune
+	fi
+	if [[ ! -d $dir ]]; then
+		git -C "$WT" worktree add --quiet --detach "$dir" "$root" >&2
+	fi
+	[[ $(git -C "$dir" rev-parse HEAD) == "$root" ]] ||
+		die "$dir is not at the base commit $root"
+	echo "$dir"
+}
