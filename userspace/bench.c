@@ -18,7 +18,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +30,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "guest.h"
 
 #define MIB		(1024UL * 1024UL)
 #define ANON_SIZE	(64 * MIB)
@@ -47,26 +48,9 @@
 static long page_size;
 static unsigned int reps = 1;
 
-static void say(const char *fmt, ...)
+static void __attribute__((noreturn)) finish(int ok, const char *what)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	fflush(stdout);
-}
-
-static void finish(int ok, const char *what)
-{
-	if (ok)
-		say("BENCH_DONE\n");
-	else
-		say("BENCH_FAIL: %s (errno %d: %s)\n", what, errno, strerror(errno));
-	sync();
-	reboot(RB_AUTOBOOT);
-	for (;;)
-		pause();
+	guest_finish("BENCH", ok, what);
 }
 
 static uint64_t now_ns(void)
@@ -101,36 +85,6 @@ static void read_reps(void)
 	fclose(f);
 	if (!reps)
 		reps = 1;
-}
-
-static long meminfo_kb(const char *key)
-{
-	char name[64];
-	long val = -1, v;
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %ld kB", name, &v) == 2)
-		if (!strncmp(name, key, strlen(key)) && name[strlen(key)] == ':')
-			val = v;
-	fclose(f);
-	return val;
-}
-
-static long vmstat_value(const char *key)
-{
-	char name[64];
-	long val = -1, v;
-	FILE *f = fopen("/proc/vmstat", "r");
-
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %ld", name, &v) == 2)
-		if (!strcmp(name, key))
-			val = v;
-	fclose(f);
-	return val;
 }
 
 /*
@@ -188,8 +142,12 @@ static void memory_figures(const char *when)
 	};
 	const char *const *k;
 
-	for (k = keys; *k; k++)
-		say("BENCH_MEM %s.%s %ld\n", when, *k, meminfo_kb(*k) * 1024);
+	char key[64];
+
+	for (k = keys; *k; k++) {
+		snprintf(key, sizeof(key), "%s:", *k);
+		say("BENCH_MEM %s.%s %ld\n", when, *k, meminfo_kb(key) * 1024);
+	}
 	say("BENCH_MEM %s.memmap %ld\n", when,
 	    (vmstat_value("nr_memmap_boot_pages") +
 	     vmstat_value("nr_memmap_pages")) * page_size);
@@ -316,17 +274,11 @@ static void fill_page_cache(void)
 int main(void)
 {
 	page_size = sysconf(_SC_PAGESIZE);
-	if (mkdir("/proc", 0755) && errno != EEXIST)
-		finish(0, "mkdir /proc");
-	if (mount("proc", "/proc", "proc", 0, NULL))
+	if (mount_fs("proc", "/proc", NULL))
 		finish(0, "mount /proc");
-	if (mkdir("/sys", 0755) && errno != EEXIST)
-		finish(0, "mkdir /sys");
-	if (mount("sysfs", "/sys", "sysfs", 0, NULL))
+	if (mount_fs("sysfs", "/sys", NULL))
 		finish(0, "mount /sys");
-	if (mkdir("/tmp", 0755) && errno != EEXIST)
-		finish(0, "mkdir /tmp");
-	if (mount("tmpfs", "/tmp", "tmpfs", 0, "size=90%"))
+	if (mount_fs("tmpfs", "/tmp", "size=90%"))
 		finish(0, "mount tmpfs");
 	/* For the census, where the kernel has one. */
 	if (mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL))

@@ -37,7 +37,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +57,8 @@
 #include <sys/wait.h>
 #include <signal.h>
 #include <unistd.h>
+
+#include "guest.h"
 
 #define MIB		(1024UL * 1024UL)
 #define ANON_SIZE	(32 * MIB)
@@ -98,27 +99,9 @@
 
 static long page_size;
 
-static void say(const char *fmt, ...)
+static void __attribute__((noreturn)) finish(int ok, const char *what)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	fflush(stdout);
-}
-
-static void finish(int ok, const char *what)
-{
-	if (ok)
-		say("MEMTEST_PASS\n");
-	else
-		say("MEMTEST_FAIL: %s (errno %d: %s)\n", what, errno, strerror(errno));
-	sync();
-	reboot(RB_AUTOBOOT);
-	/* reboot() only returns on error; PID 1 must not exit. */
-	for (;;)
-		pause();
+	guest_finish("MEMTEST", ok, what);
 }
 
 /* A pattern value for byte offset @off of a buffer seeded with @seed. */
@@ -461,21 +444,6 @@ static void test_ext4(void)
 }
 
 /* Return the value in kB of /proc/meminfo line @key, or -1. */
-static long meminfo_kb(const char *key)
-{
-	char line[128];
-	long val = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key)))
-			val = strtol(line + strlen(key), NULL, 10);
-	fclose(f);
-	return val;
-}
-
 /*
  * The kernel turns THP off by default below 512 MiB of RAM; switch it to
  * madvise mode. Returns 0 if the kernel has THP, -1 if not.
@@ -528,21 +496,6 @@ static void test_thp(void)
 	if (munmap(raw, len))
 		finish(0, "thp munmap");
 	say("memtest: 2 MiB aligned MADV_HUGEPAGE mapping ok\n");
-}
-
-static long vmstat_value(const char *key)
-{
-	char name[64];
-	long val = -1, v;
-	FILE *f = fopen("/proc/vmstat", "r");
-
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %ld", name, &v) == 2)
-		if (!strcmp(name, key))
-			val = v;
-	fclose(f);
-	return val;
 }
 
 /*
@@ -1112,19 +1065,10 @@ static long long cg_value(const char *name)
 /* The value of @key in the test cgroup's flat keyed file @name, or -1. */
 static long long cg_key(const char *name, const char *key)
 {
-	char path[128], k[64];
-	long long v, val = -1;
-	FILE *f;
+	char path[128];
 
 	snprintf(path, sizeof(path), CG_DIR "/%s", name);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %lld", k, &v) == 2)
-		if (!strcmp(k, key))
-			val = v;
-	fclose(f);
-	return val;
+	return proc_value(path, key);
 }
 
 struct cg_child {
@@ -1399,13 +1343,9 @@ static void print_census(void)
 int main(void)
 {
 	page_size = sysconf(_SC_PAGESIZE);
-	if (mkdir("/proc", 0755) && errno != EEXIST)
-		finish(0, "mkdir /proc");
-	if (mount("proc", "/proc", "proc", 0, NULL))
+	if (mount_fs("proc", "/proc", NULL))
 		finish(0, "mount /proc");
-	if (mkdir("/sys", 0755) && errno != EEXIST)
-		finish(0, "mkdir /sys");
-	if (mount("sysfs", "/sys", "sysfs", 0, NULL))
+	if (mount_fs("sysfs", "/sys", NULL))
 		finish(0, "mount /sys");
 	/* The census and KUnit's files; a kernel without debugfs has neither. */
 	if (mount("debugfs", DEBUGFS, "debugfs", 0, NULL))
