@@ -44,8 +44,8 @@ codegen: deps ## code of hot helpers and OBJS (e.g. mm/swap.o) at A vs B (defaul
 demo: deps ## build and boot the series on x86_64 and print what it changes
 	$(S)/demo
 
-bench: deps ## base vs patched: hot paths under QEMU -icount and memory, one table (slow)
-	$(S)/bench
+bench: deps ## base vs patched: hot paths under QEMU -icount and memory, one table (slow; COLD=1: empty ccache)
+	$(S)/bench $(if $(COLD),-c)
 
 test-cocci: deps ## run the series' semantic patches on tests/cocci and compare reports
 	$(S)/test-cocci

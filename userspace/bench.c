@@ -134,6 +134,40 @@ static void census_figures(const char *when)
 	fclose(f);
 }
 
+/* The pages of memory the kernel manages: "present" of every zone. */
+static long present_pages(void)
+{
+	long n, total = 0;
+	char line[256];
+	FILE *f = fopen("/proc/zoneinfo", "r");
+
+	if (!f)
+		finish(0, "open /proc/zoneinfo");
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, " present %ld", &n) == 1)
+			total += n;
+	fclose(f);
+	return total;
+}
+
+/*
+ * Bytes of struct page and of separately allocated descriptors per present
+ * page, and how far that is above the 16 bytes of the Page2026 layout.
+ */
+static void per_page_figures(const char *when, long memmap, long descs)
+{
+	long pages = present_pages();
+	double per_page;
+
+	if (pages <= 0)
+		finish(0, "no present pages in /proc/zoneinfo");
+	per_page = (double)(memmap + (descs > 0 ? descs : 0)) / pages;
+	say("BENCH_MEM %s.present_pages %ld\n", when, pages);
+	say("BENCH_MEM %s.memmap_and_descriptors_per_page %.3f\n", when,
+	    per_page);
+	say("BENCH_MEM %s.per_page_above_16 %.3f\n", when, per_page - 16);
+}
+
 static void memory_figures(const char *when)
 {
 	static const char *const keys[] = {
@@ -141,17 +175,19 @@ static void memory_figures(const char *when)
 		"SUnreclaim", NULL,
 	};
 	const char *const *k;
-
+	long memmap, descs;
 	char key[64];
 
 	for (k = keys; *k; k++) {
 		snprintf(key, sizeof(key), "%s:", *k);
 		say("BENCH_MEM %s.%s %ld\n", when, *k, meminfo_kb(key) * 1024);
 	}
-	say("BENCH_MEM %s.memmap %ld\n", when,
-	    (vmstat_value("nr_memmap_boot_pages") +
-	     vmstat_value("nr_memmap_pages")) * page_size);
-	say("BENCH_MEM %s.descriptors %ld\n", when, descriptor_bytes());
+	memmap = (vmstat_value("nr_memmap_boot_pages") +
+		  vmstat_value("nr_memmap_pages")) * page_size;
+	descs = descriptor_bytes();
+	say("BENCH_MEM %s.memmap %ld\n", when, memmap);
+	say("BENCH_MEM %s.descriptors %ld\n", when, descs);
+	per_page_figures(when, memmap, descs);
 	census_figures(when);
 }
 

@@ -50,3 +50,21 @@ static inline bool accessor(struct page *page)
 	return page->memcg_data;	/* inside the accessor layer */
 }
 /* End: memcg_data accessors for pages. */
+
+/* The 32-byte layout's work list. */
+#define compound_head(page)	((typeof(page))_compound_head(page))
+struct page *virt_to_head_page(const void *x);
+
+static void layout_32(struct page *page, struct slab *slab, void *addr)
+{
+	struct folio *folio;
+
+	page->compound_info = 0;		/* page_past_32 1 */
+	call_rcu(&page->rcu_head, NULL);	/* page_past_32 2 */
+	use(slab->rcu_head);			/* not a page */
+	use(compound_head(page));		/* compound_head_calls 1 */
+	use(virt_to_head_page(addr));		/* compound_head_calls 2 */
+	folio = (struct folio *)page;		/* folio_casts 1 */
+	folio = (struct folio *)pfn_to_page(0);	/* folio_casts 2 */
+	folio = (struct folio *)addr;		/* not a page */
+}
