@@ -87,9 +87,16 @@ static void read_reps(void)
 		reps = 1;
 }
 
+/* Whether the slab cache @name holds separately allocated descriptors. */
+static int is_descriptor_cache(const char *name)
+{
+	return !strncmp(name, "memdesc_", 8) || !strcmp(name, "ptdesc");
+}
+
 /*
  * The bytes of separately allocated descriptors: the slab caches named
- * memdesc_* in /proc/slabinfo (CONFIG_SLUB_DEBUG), or -1 without it.
+ * memdesc_* (struct slab) and ptdesc (struct ptdesc) in /proc/slabinfo
+ * (CONFIG_SLUB_DEBUG), or -1 without it.
  */
 static long descriptor_bytes(void)
 {
@@ -101,7 +108,7 @@ static long descriptor_bytes(void)
 		return -1;
 	while (fgets(line, sizeof(line), f))
 		if (sscanf(line, "%63s %ld %ld %ld", name, &active, &num,
-			   &objsize) == 4 && !strncmp(name, "memdesc_", 8))
+			   &objsize) == 4 && is_descriptor_cache(name))
 			total += num * objsize;
 	fclose(f);
 	return total;
