@@ -90,7 +90,7 @@
 #define DEBUGFS		"/sys/kernel/debug"
 #define CG_ROOT		"/sys/fs/cgroup"
 #define CG_DIR		CG_ROOT "/memtest"
-#define CG_KUNIT	DEBUGFS "/kunit/memcg_charge"
+#define CG_KUNIT	DEBUGFS "/kunit/"
 #define CG_ANON		(32 * MIB)
 #define CG_FILE		(16 * MIB)
 #define CG_MAX		(64 * MIB)
@@ -1121,55 +1121,72 @@ static int cg_wait(struct cg_child *c)
 	return status;
 }
 
+/* The KUnit suite that cg_run_kunit() starts. */
+static const char *cg_kunit_suite;
+
 static int cg_run_kunit(int ready, int go)
 {
-	int fd = open(CG_KUNIT "/run", O_WRONLY);
+	char path[128];
+	int fd;
 
 	(void)ready;
 	(void)go;
+	snprintf(path, sizeof(path), CG_KUNIT "%s/run", cg_kunit_suite);
+	fd = open(path, O_WRONLY);
 	if (fd < 0 || write(fd, "1", 1) != 1)
 		return 1;
 	return close(fd) ? 1 : 0;
 }
 
 /*
- * Run the memcg_charge KUnit suite from a task in the test cgroup, which
- * it charges (started from anywhere else, its tests skip). Every test
+ * Run the KUnit suite @suite, whose test names start with "@suite_", from
+ * a task in the test cgroup, which its tests charge (started from
+ * anywhere else, they skip or check that nothing is charged). Every test
  * must pass; the kernel log has the details.
  */
-static void cg_kunit(void)
+static void cg_kunit_one(const char *suite)
 {
 	int passed = 0, bad = 0, status;
+	char path[128], line[256], prefix[64];
 	struct cg_child c;
-	char line[256];
 	FILE *f;
 
-	if (access(CG_KUNIT "/run", W_OK)) {
-		say("memtest: memcg: no memcg_charge KUnit suite\n");
+	snprintf(path, sizeof(path), CG_KUNIT "%s/run", suite);
+	if (access(path, W_OK)) {
+		say("memtest: memcg: no %s KUnit suite\n", suite);
 		return;
 	}
+	cg_kunit_suite = suite;
 	cg_spawn(&c, cg_run_kunit);
 	status = cg_wait(&c);
 	errno = 0;
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
-		finish(0, "memcg: starting the KUnit suite");
-	f = fopen(CG_KUNIT "/results", "r");
+		finish(0, "memcg: starting a KUnit suite");
+	snprintf(path, sizeof(path), CG_KUNIT "%s/results", suite);
+	f = fopen(path, "r");
 	if (!f)
 		finish(0, "memcg: KUnit results");
+	snprintf(prefix, sizeof(prefix), "%s_", suite);
 	while (fgets(line, sizeof(line), f)) {
 		const char *p = line + strspn(line, " \t");
 
 		if (!strncmp(p, "not ok", 6) || strstr(p, "# SKIP"))
 			bad++;
-		else if (!strncmp(p, "ok ", 3) && strstr(p, "memcg_charge_"))
+		else if (!strncmp(p, "ok ", 3) && strstr(p, prefix))
 			passed++;
 	}
 	fclose(f);
-	say("memtest: memcg: KUnit memcg_charge in the cgroup: %d passed, %d failed or skipped\n",
-	    passed, bad);
+	say("memtest: memcg: KUnit %s in the cgroup: %d passed, %d failed or skipped\n",
+	    suite, passed, bad);
 	errno = 0;
 	if (bad || !passed)
-		finish(0, "memcg: KUnit memcg_charge");
+		finish(0, "memcg: a KUnit suite in the cgroup");
+}
+
+static void cg_kunit(void)
+{
+	cg_kunit_one("memcg_charge");
+	cg_kunit_one("iommu_pages");
 }
 
 /*
@@ -1247,8 +1264,8 @@ static void cg_settle(long long current0, const char *what)
 }
 
 /*
- * A cgroup v2 child cgroup with memory.max CG_MAX: the memcg_charge KUnit
- * suite run in it; a workload in it (anonymous memory and a tmpfs file)
+ * A cgroup v2 child cgroup with memory.max CG_MAX: the memcg_charge and
+ * iommu_pages KUnit suites run in it; a workload in it (anonymous memory and a tmpfs file)
  * that memory.current and memory.stat's anon and shmem must show while it
  * runs and no longer show once it has exited; a child that touches twice
  * memory.max must be OOM-killed, memory.events and memory.peak must say

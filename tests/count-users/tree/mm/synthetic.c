@@ -53,6 +53,7 @@ static inline bool accessor(struct page *page)
 
 /* The 32-byte layout's work list. */
 #define compound_head(page)	((typeof(page))_compound_head(page))
+#define page_folio(p)		((struct folio *)_compound_head(p))
 struct page *virt_to_head_page(const void *x);
 
 static void layout_32(struct page *page, struct slab *slab, void *addr)
@@ -67,4 +68,6 @@ static void layout_32(struct page *page, struct slab *slab, void *addr)
 	folio = (struct folio *)page;		/* folio_casts 1 */
 	folio = (struct folio *)pfn_to_page(0);	/* folio_casts 2 */
 	folio = (struct folio *)addr;		/* not a page */
+	folio = page_folio(page);		/* page_folio_calls 1 */
+	use(page_folio(pfn_to_page(0)));	/* page_folio_calls 2 */
 }
