@@ -14,10 +14,16 @@
  * both checked again after a remount, and host.dat read from a cramfs
  * image, all by cksum(1) checksums; a 2 MiB-aligned
  * anonymous mapping with MADV_HUGEPAGE (a THP where the kernel has THP);
- * unmapping of everything; a pool of
+ * unmapping of everything; the identical pages of a THP merged by KSM,
+ * which has to split it first, and unmerged again; a page of a THP
+ * soft-offlined with madvise(MADV_SOFT_OFFLINE), its data kept; two
+ * io_uring buffers registered in one THP by an unprivileged user, which
+ * must pin the THP once (VmPin), and unregistered again; a pool of
  * 2 MiB hugetlb pages reserved, mapped and released again, which with HVO
  * (hugetlb vmemmap optimisation, x86_64 here) frees vmemmap pages and
  * allocates them back, checked through the memmap counters of /proc/vmstat;
+ * a 32 MiB hugetlb page (arm64) demoted into 2 MiB pages, two of them mapped
+ * and checked;
  * the virtio balloon inflated by the host, memory compacted with the
  * balloon inflated (balloon pages must be migrated), and the balloon
  * deflated again; TCP traffic both ways between two virtio-net NICs (whose
@@ -44,6 +50,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <linux/io_uring.h>
 #include <linux/loop.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -54,6 +61,8 @@
 #include <sys/reboot.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <signal.h>
 #include <unistd.h>
@@ -66,6 +75,17 @@
 #define THP_SIZE	(2 * MIB)
 #define HUGETLB_NR	16
 #define HUGETLB_SYSFS	"/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages"
+/* A gigantic hugetlb size that demotes to 2 MiB: arm64 with 4 KiB pages. */
+#define DEMOTE_SYSFS	"/sys/kernel/mm/hugepages/hugepages-32768kB/"
+#define KSM_SYSFS	"/sys/kernel/mm/ksm/"
+/* Not in every libc's <sys/mman.h>; the value of the kernel's uapi. */
+#ifndef MADV_SOFT_OFFLINE
+#define MADV_SOFT_OFFLINE 101
+#endif
+#define KSM_WAIT_S	60
+#define KSM_BYTE	0x5a
+/* test_io_uring() registers buffers as this user (nobody). */
+#define IO_URING_ID	65534
 #define BALLOON_MIB	64
 #define BALLOON_SLACK_MIB 32
 #define BALLOON_WAIT_S	300
@@ -559,6 +579,231 @@ static int hvo_enabled(void)
 	return c == '1';
 }
 
+/* The number in the one-value file @path, or -1 if it cannot be read. */
+static long file_value(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	long v = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+/*
+ * Map a 2 MiB-aligned MADV_HUGEPAGE range of identical pages and let ksmd
+ * merge them. Two pages of one THP cannot be merged while it is whole:
+ * cmp_and_merge_page() sees both in the same folio, splits it and merges
+ * the pages on a later scan, so with THP this must split a huge page
+ * (thp_split_page) and share pages (pages_sharing); without THP only the
+ * sharing is checked. The data must survive, and unmerging must leave
+ * nothing shared.
+ */
+static void test_ksm(void)
+{
+	unsigned long len = 2 * THP_SIZE, i;
+	long split_before, anon_huge, sharing = 0;
+	int have_thp = enable_thp() == 0;
+	uint8_t *raw, *buf;
+	int s;
+
+	if (write_sysfs(KSM_SYSFS "pages_to_scan", "1000")) {
+		say("memtest: no KSM in this kernel, skipped\n");
+		return;
+	}
+	write_sysfs(KSM_SYSFS "sleep_millisecs", "10");
+	raw = map_anon(len, "ksm mmap");
+	buf = (uint8_t *)(((uintptr_t)raw + THP_SIZE - 1) & ~(THP_SIZE - 1));
+	if (have_thp && madvise(buf, THP_SIZE, MADV_HUGEPAGE))
+		finish(0, "ksm: madvise MADV_HUGEPAGE");
+	memset(buf, KSM_BYTE, THP_SIZE);
+	anon_huge = meminfo_kb("AnonHugePages:");
+	split_before = vmstat_value("thp_split_page");
+	if (madvise(buf, THP_SIZE, MADV_MERGEABLE))
+		finish(0, "ksm: madvise MADV_MERGEABLE");
+	write_sysfs(KSM_SYSFS "run", "1");
+	for (s = 0; s < KSM_WAIT_S; s++) {
+		sharing = file_value(KSM_SYSFS "pages_sharing");
+		if (sharing > 0)
+			break;
+		sleep(1);
+	}
+	say("memtest: ksm: AnonHugePages %ld kB, pages_sharing %ld after %d s, thp_split_page %ld -> %ld\n",
+	    anon_huge, sharing, s, split_before, vmstat_value("thp_split_page"));
+	errno = 0;
+	if (sharing <= 0)
+		finish(0, "ksm: no page merged");
+	if (have_thp && anon_huge >= (long)(THP_SIZE / 1024) &&
+	    vmstat_value("thp_split_page") <= split_before)
+		finish(0, "ksm: pages of a THP merged without a split");
+	for (i = 0; i < THP_SIZE; i++)
+		if (buf[i] != KSM_BYTE)
+			finish(0, "ksm: merged data changed");
+	/* run=2 unmerges every page. */
+	write_sysfs(KSM_SYSFS "run", "2");
+	sharing = file_value(KSM_SYSFS "pages_sharing");
+	errno = 0;
+	if (sharing != 0)
+		finish(0, "ksm: pages still shared after unmerging");
+	if (munmap(raw, len))
+		finish(0, "ksm munmap");
+	write_sysfs(KSM_SYSFS "run", "0");
+	say("memtest: ksm ok\n");
+}
+
+/*
+ * Soft-offline a THP with madvise(MADV_SOFT_OFFLINE): the kernel pins the
+ * page at the address, soft-offlines it (splitting the THP and migrating
+ * the poisoned page's data away) and steps on by the size of the folio it
+ * was in. The data must read back unchanged and HardwareCorrupted must
+ * grow by the page that was taken offline.
+ */
+static void test_soft_offline(void)
+{
+	unsigned long len = 2 * THP_SIZE;
+	int have_thp = enable_thp() == 0;
+	long corrupted, anon_huge;
+	uint8_t *raw, *buf;
+
+	corrupted = meminfo_kb("HardwareCorrupted:");
+	if (corrupted < 0) {
+		say("memtest: no memory failure handling in this kernel, skipped\n");
+		return;
+	}
+	raw = map_anon(len, "soft offline mmap");
+	buf = (uint8_t *)(((uintptr_t)raw + THP_SIZE - 1) & ~(THP_SIZE - 1));
+	if (have_thp && madvise(buf, THP_SIZE, MADV_HUGEPAGE))
+		finish(0, "soft offline: madvise MADV_HUGEPAGE");
+	if (fill_and_check(buf, THP_SIZE, 7))
+		finish(0, "soft offline pattern");
+	anon_huge = meminfo_kb("AnonHugePages:");
+	if (madvise(buf, page_size, MADV_SOFT_OFFLINE))
+		finish(0, "madvise MADV_SOFT_OFFLINE");
+	say("memtest: soft offline: AnonHugePages %ld kB before, HardwareCorrupted %ld -> %ld kB\n",
+	    anon_huge, corrupted, meminfo_kb("HardwareCorrupted:"));
+	errno = 0;
+	if (meminfo_kb("HardwareCorrupted:") < corrupted + page_size / 1024)
+		finish(0, "soft offline: no page taken offline");
+	if (check(buf, THP_SIZE, 7))
+		finish(0, "soft offline: data changed");
+	if (munmap(raw, len))
+		finish(0, "soft offline munmap");
+	say("memtest: soft offline ok\n");
+}
+
+/*
+ * The kB value of line @key of /proc/self/status, or -1. proc_value()
+ * cannot read that file: it stops at the first line whose value is not a
+ * number ("Name:").
+ */
+static long status_kb(const char *key)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	size_t len = strlen(key);
+	char line[256];
+	long v = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, len) && sscanf(line + len, "%ld", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+/*
+ * The child of test_io_uring(): as an unprivileged user (without
+ * CAP_IPC_LOCK, so io_uring accounts what it pins), register two one-page
+ * buffers in the same 2 MiB-aligned MADV_HUGEPAGE range. io_uring charges
+ * a large folio once per ring, however many buffers use it: with a THP
+ * VmPin must be the THP's size, without one the two pages. Unregistering
+ * must bring VmPin back to 0. Exits 0 on success, else 1 after saying why.
+ */
+static void io_uring_child(void)
+{
+	unsigned long len = 2 * THP_SIZE;
+	struct io_uring_params params;
+	long anon_huge, pinned, want;
+	struct iovec iov[2];
+	uint8_t *raw, *buf;
+	int fd;
+
+	if (setgid(IO_URING_ID) || setuid(IO_URING_ID)) {
+		say("memtest: io_uring: setuid: errno %d\n", errno);
+		_exit(1);
+	}
+	raw = map_anon(len, "io_uring mmap");
+	buf = (uint8_t *)(((uintptr_t)raw + THP_SIZE - 1) & ~(THP_SIZE - 1));
+	if (madvise(buf, THP_SIZE, MADV_HUGEPAGE) && errno != EINVAL) {
+		say("memtest: io_uring: madvise: errno %d\n", errno);
+		_exit(1);
+	}
+	memset(buf, 0x33, THP_SIZE);
+	anon_huge = meminfo_kb("AnonHugePages:");
+	memset(&params, 0, sizeof(params));
+	fd = syscall(__NR_io_uring_setup, 4, &params);
+	if (fd < 0) {
+		say("memtest: io_uring: setup: errno %d\n", errno);
+		_exit(1);
+	}
+	iov[0].iov_base = buf;
+	iov[0].iov_len = page_size;
+	iov[1].iov_base = buf + page_size;
+	iov[1].iov_len = page_size;
+	if (syscall(__NR_io_uring_register, fd, IORING_REGISTER_BUFFERS, iov, 2)) {
+		say("memtest: io_uring: register: errno %d\n", errno);
+		_exit(1);
+	}
+	pinned = status_kb("VmPin:");
+	want = anon_huge >= (long)(THP_SIZE / 1024) ? (long)(THP_SIZE / 1024) :
+						       2 * page_size / 1024;
+	say("memtest: io_uring: AnonHugePages %ld kB, VmPin %ld kB (want %ld)\n",
+	    anon_huge, pinned, want);
+	if (pinned != want)
+		_exit(1);
+	if (syscall(__NR_io_uring_register, fd, IORING_UNREGISTER_BUFFERS, NULL, 0)) {
+		say("memtest: io_uring: unregister: errno %d\n", errno);
+		_exit(1);
+	}
+	pinned = status_kb("VmPin:");
+	say("memtest: io_uring: VmPin %ld kB after unregistering\n", pinned);
+	_exit(pinned == 0 ? 0 : 1);
+}
+
+/* Registered buffers of io_uring charged by folio: see io_uring_child(). */
+static void test_io_uring(void)
+{
+	struct io_uring_params params;
+	int fd, status;
+	pid_t pid;
+
+	enable_thp();
+	memset(&params, 0, sizeof(params));
+	fd = syscall(__NR_io_uring_setup, 4, &params);
+	if (fd < 0 && errno == ENOSYS) {
+		say("memtest: no io_uring in this kernel, skipped\n");
+		return;
+	}
+	if (fd < 0)
+		finish(0, "io_uring_setup");
+	close(fd);
+	pid = fork();
+	if (pid < 0)
+		finish(0, "io_uring fork");
+	if (pid == 0)
+		io_uring_child();
+	if (waitpid(pid, &status, 0) != pid)
+		finish(0, "io_uring waitpid");
+	errno = 0;
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		finish(0, "io_uring: registered buffer accounting");
+	say("memtest: io_uring registered buffers ok\n");
+}
+
 /*
  * Reserve HUGETLB_NR 2 MiB hugetlb pages, map and check two of them, then
  * release the pool. With HVO each reserved page gives vmemmap pages back
@@ -609,6 +854,51 @@ static void test_hugetlb(void)
 	if (memmap_after != memmap_before)
 		finish(0, "vmemmap pages not restored");
 	say("memtest: hugetlb pool ok\n");
+}
+
+/*
+ * Allocate one 32 MiB hugetlb page (arm64 with 4 KiB pages has that size;
+ * it is gigantic, so it comes from alloc_contig_pages()), demote it into
+ * sixteen 2 MiB pages (demote_free_hugetlb_folios()), map and check two of
+ * those, and release them. Skipped where there is no 32 MiB size that
+ * demotes.
+ */
+static void test_hugetlb_demote(void)
+{
+	long nr_2m, nr_big, nr_after;
+	uint8_t *buf;
+
+	if (access(DEMOTE_SYSFS "demote", W_OK)) {
+		say("memtest: no demotable 32 MiB hugetlb pages in this kernel, skipped\n");
+		return;
+	}
+	nr_2m = file_value(HUGETLB_SYSFS);
+	write_sysfs(DEMOTE_SYSFS "nr_hugepages", "1");
+	nr_big = file_value(DEMOTE_SYSFS "nr_hugepages");
+	errno = 0;
+	if (nr_big != 1)
+		finish(0, "hugetlb demote: no 32 MiB page allocated");
+	write_sysfs(DEMOTE_SYSFS "demote", "1");
+	nr_big = file_value(DEMOTE_SYSFS "nr_hugepages");
+	nr_after = file_value(HUGETLB_SYSFS);
+	say("memtest: hugetlb demote: 32 MiB pages %ld, 2 MiB pages %ld -> %ld\n",
+	    nr_big, nr_2m, nr_after);
+	errno = 0;
+	if (nr_big != 0 || nr_after != nr_2m + 16)
+		finish(0, "hugetlb demote: not 16 pages of 2 MiB");
+	buf = mmap(NULL, 2 * THP_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+	if (buf == MAP_FAILED)
+		finish(0, "hugetlb demote mmap");
+	if (fill_and_check(buf, 2 * THP_SIZE, 8))
+		finish(0, "hugetlb demote pattern");
+	if (munmap(buf, 2 * THP_SIZE))
+		finish(0, "hugetlb demote munmap");
+	write_sysfs(HUGETLB_SYSFS, "0");
+	errno = 0;
+	if (file_value(HUGETLB_SYSFS) != 0)
+		finish(0, "hugetlb demote: pool not released");
+	say("memtest: hugetlb demote ok\n");
 }
 
 /*
@@ -1373,7 +1663,11 @@ int main(void)
 	test_pagecache();
 	test_ext4();
 	test_thp();
+	test_ksm();
+	test_soft_offline();
+	test_io_uring();
 	test_hugetlb();
+	test_hugetlb_demote();
 	test_balloon();
 	test_net();
 	test_memcg();
