@@ -23,8 +23,8 @@ stats: deps ## remaining users of the fields the series removes, base vs patched
 check: deps ## the whole test suite, as CI runs it
 	$(S)/check
 
-check-bisect: deps ## every patch: touched files compiled, UML built on header changes
-	$(S)/check-bisect
+check-bisect: deps ## every patch (FROM=REV: those after REV): touched files compiled, UML built on header changes
+	$(S)/check-bisect $(if $(FROM),-s $(FROM))
 
 check-bisect-full: deps ## every patch: full x86_64 and arm64 defconfig builds (slow)
 	$(S)/check-bisect-full

@@ -104,9 +104,15 @@ restore_tip() {
 	[[ -z $TIP ]] || git -C "$WT" checkout -q "$TIP"
 }
 
-# Print the commits on top of the base, oldest first.
+# Print the commits on top of the base (or on top of commit $1), oldest first.
 series_commits() {
-	git -C "$WT" rev-list --reverse "$(wt_base)..HEAD"
+	local since=${1:-}
+	if [[ -n $since ]]; then
+		since=$(git -C "$WT" rev-parse --verify "$since^{commit}")
+	else
+		since=$(wt_base)
+	fi
+	git -C "$WT" rev-list --reverse "$since..HEAD"
 }
 
 # Check out the base (the root commit of $WT) in $BUILD/base-wt, as a
