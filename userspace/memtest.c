@@ -580,14 +580,14 @@ static int hvo_enabled(void)
 }
 
 /* The number in the one-value file @path, or -1 if it cannot be read. */
-static long file_value(const char *path)
+static long long file_value(const char *path)
 {
 	FILE *f = fopen(path, "r");
-	long v = -1;
+	long long v = -1;
 
 	if (!f)
 		return -1;
-	if (fscanf(f, "%ld", &v) != 1)
+	if (fscanf(f, "%lld", &v) != 1)
 		v = -1;
 	fclose(f);
 	return v;
@@ -1339,17 +1339,9 @@ static void test_net(void)
 static long long cg_value(const char *name)
 {
 	char path[128];
-	long long v = -1;
-	FILE *f;
 
 	snprintf(path, sizeof(path), CG_DIR "/%s", name);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%lld", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
+	return file_value(path);
 }
 
 /* The value of @key in the test cgroup's flat keyed file @name, or -1. */
