@@ -23,8 +23,8 @@ stats: deps ## remaining users of the fields the series removes, base vs patched
 check: deps ## the whole test suite, as CI runs it
 	$(S)/check
 
-check-bisect: deps ## every patch (FROM=REV: those after REV): touched files compiled, UML built on header changes
-	$(S)/check-bisect $(if $(FROM),-s $(FROM))
+check-bisect: deps ## every patch not in tests/bisect/checked (FROM=REV: after REV; ALL=1: all; RECORD=1: write it)
+	$(S)/check-bisect $(if $(ALL),-a) $(if $(RECORD),-w) $(if $(FROM),-s $(FROM))
 
 check-bisect-full: deps ## every patch: full x86_64 and arm64 defconfig builds (slow)
 	$(S)/check-bisect-full
