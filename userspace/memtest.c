@@ -1518,9 +1518,10 @@ static int cg_exceed(int ready, int go)
 
 static void cg_print(const char *when)
 {
-	say("memtest: memcg: %s: memory.current %lld, anon %lld, shmem %lld, kernel %lld\n",
+	say("memtest: memcg: %s: memory.current %lld, anon %lld, shmem %lld, kernel %lld, pagetables %lld\n",
 	    when, cg_value("memory.current"), cg_key("memory.stat", "anon"),
-	    cg_key("memory.stat", "shmem"), cg_key("memory.stat", "kernel"));
+	    cg_key("memory.stat", "shmem"), cg_key("memory.stat", "kernel"),
+	    cg_key("memory.stat", "pagetables"));
 }
 
 /*
@@ -1549,7 +1550,8 @@ static void cg_settle(long long current0, const char *what)
  * A cgroup v2 child cgroup with memory.max CG_MAX: the memcg_charge and
  * iommu_pages KUnit suites run in it; a workload in it (anonymous memory and a tmpfs file)
  * that memory.current and memory.stat's anon and shmem must show while it
- * runs and no longer show once it has exited; a child that touches twice
+ * runs, with its page tables in memory.stat's pagetables, and no longer
+ * show once it has exited; a child that touches twice
  * memory.max must be OOM-killed, memory.events and memory.peak must say
  * so, and the memory must be uncharged again.
  */
@@ -1586,6 +1588,9 @@ static void test_memcg(void)
 	if (anon < (long long)(CG_ANON - CG_SLACK) ||
 	    shmem < (long long)(CG_FILE - CG_SLACK))
 		finish(0, "memcg: memory.stat does not show the workload");
+	/* Mapping CG_ANON took page tables, charged to the cgroup. */
+	if (cg_key("memory.stat", "pagetables") <= 0)
+		finish(0, "memcg: memory.stat has none of the workload's page tables");
 	if (current < current0 + (long long)(CG_ANON + CG_FILE - CG_SLACK) ||
 	    current > (long long)CG_MAX)
 		finish(0, "memcg: memory.current does not show the workload");
