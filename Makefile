@@ -35,8 +35,8 @@ kunit: deps ## KUnit on UML, x86_64 and arm64
 boot: deps ## boot smoke in QEMU, x86_64 and arm64, every layout
 	$(S)/check $$($(S)/check --list-boot)
 
-boot-repeat: deps ## boot ARCH (default arm64) N times (default 10), tally the balloon step; BASE=1: the base
-	$(S)/boot-repeat $(if $(BASE),-b) $(or $(ARCH),arm64) $(or $(N),10)
+boot-repeat: deps ## boot ARCH (default arm64) N times (default 10), tally the balloon step and why boots failed; LAYOUT=: a boot layout; BASE=1: the base
+	$(S)/boot-repeat $(if $(BASE),-b) $(if $(LAYOUT),-L $(LAYOUT)) $(or $(ARCH),arm64) $(or $(N),10)
 
 codegen: deps ## code of hot helpers and OBJS (e.g. mm/swap.o) at A vs B (default HEAD~1, HEAD)
 	$(S)/compare-codegen $(if $(ARCH),-a $(ARCH)) $(or $(A),HEAD~1) $(or $(B),HEAD) $(OBJS)
