@@ -90,12 +90,14 @@ static void read_reps(void)
 /* Whether the slab cache @name holds separately allocated descriptors. */
 static int is_descriptor_cache(const char *name)
 {
-	return !strncmp(name, "memdesc_", 8) || !strcmp(name, "ptdesc");
+	return !strncmp(name, "memdesc_", 8) || !strcmp(name, "ptdesc") ||
+	       !strcmp(name, "folio_memdesc");
 }
 
 /*
  * The bytes of separately allocated descriptors: the slab caches named
- * memdesc_* (struct slab) and ptdesc (struct ptdesc) in /proc/slabinfo
+ * memdesc_* (struct slab), ptdesc (struct ptdesc) and folio_memdesc
+ * (struct folio, CONFIG_FOLIO_MEMDESC) in /proc/slabinfo
  * (CONFIG_SLUB_DEBUG), or -1 without it.
  */
 static long descriptor_bytes(void)

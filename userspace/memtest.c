@@ -1679,9 +1679,13 @@ static void test_memcg(void)
  */
 static void print_census(void)
 {
+	long folio_memdescs = vmstat_value("nr_folio_memdesc");
 	char line[512];
 	FILE *f = fopen(DEBUGFS "/memdesc/census", "r");
 
+	/* CONFIG_FOLIO_MEMDESC: folios whose struct folio is allocated apart. */
+	if (folio_memdescs >= 0)
+		say("memtest: nr_folio_memdesc %ld\n", folio_memdescs);
 	if (f) {
 		say("MEMDESC_CENSUS_BEGIN\n");
 		while (fgets(line, sizeof(line), f))
