@@ -8,7 +8,9 @@
  * scripts/build-initramfs for each architecture.
  *
  * Steps: anonymous mmap, touch, check and munmap; fork with copy-on-write
- * checks on both sides; a file in tmpfs written, read back and checked
+ * checks on both sides; idle page tracking of anonymous pages marked idle
+ * by pfn, half of them read again; a file in tmpfs written, read back and
+ * checked
  * (page cache); an ext4 image on a loop device mounted, a file made on the
  * host checked, a file written (with write(2) and a shared mapping), and
  * both checked again after a remount, a file whose blocks start with the
@@ -84,6 +86,9 @@
 #ifndef MADV_SOFT_OFFLINE
 #define MADV_SOFT_OFFLINE 101
 #endif
+#ifndef MADV_COLD
+#define MADV_COLD	20
+#endif
 #define KSM_WAIT_S	60
 #define KSM_BYTE	0x5a
 /* test_io_uring() registers buffers as this user (nobody). */
@@ -119,6 +124,12 @@
 #define CG_MAX		(64 * MIB)
 #define CG_SLACK	(4 * MIB)
 #define CG_SETTLE_S	10
+/* test_page_idle(): Documentation/admin-guide/mm/idle_page_tracking.rst */
+#define IDLE_BITMAP	"/sys/kernel/mm/page_idle/bitmap"
+#define IDLE_PAGES	64
+#define IDLE_ROUNDS	3
+#define PM_PRESENT	(1ULL << 63)
+#define PM_PFN_MASK	((1ULL << 55) - 1)
 
 static long page_size;
 
@@ -607,6 +618,142 @@ static int write_sysfs(const char *path, const char *val)
 		finish(0, path);
 	close(fd);
 	return 0;
+}
+
+/* The pfn mapped at @addr, from /proc/self/pagemap (@fd), or 0. */
+static uint64_t pagemap_pfn(int fd, const volatile uint8_t *addr)
+{
+	uint64_t e;
+	off_t off = (uintptr_t)addr / page_size * sizeof(e);
+
+	if (pread(fd, &e, sizeof(e), off) != sizeof(e) || !(e & PM_PRESENT))
+		return 0;
+	return e & PM_PFN_MASK;
+}
+
+/* Bit @pfn of the page idle bitmap (@fd): 1 idle, 0 not, -1 on error. */
+static int idle_bit(int fd, uint64_t pfn)
+{
+	uint64_t w;
+
+	if (pread(fd, &w, sizeof(w), pfn / 64 * sizeof(w)) != sizeof(w))
+		return -1;
+	return (w >> (pfn % 64)) & 1;
+}
+
+/* Mark page @pfn idle through the page idle bitmap (@fd); 0 or -1. */
+static int idle_mark(int fd, uint64_t pfn)
+{
+	uint64_t w = 1ULL << (pfn % 64);
+
+	return pwrite(fd, &w, sizeof(w), pfn / 64 * sizeof(w)) == sizeof(w) ?
+	       0 : -1;
+}
+
+/*
+ * One round of test_page_idle() on @buf: returns the number of pages whose
+ * idle bit is wrong, or -1 if a page moved (compaction) during the round.
+ */
+static int page_idle_round(int pm, int bm, volatile uint8_t *buf)
+{
+	uint64_t pfns[IDLE_PAGES];
+	int i, bit, wrong = 0;
+
+	for (i = 0; i < IDLE_PAGES; i++) {
+		pfns[i] = pagemap_pfn(pm, buf + i * page_size);
+		if (!pfns[i])
+			finish(0, "page idle: no pfn in /proc/self/pagemap");
+		if (idle_mark(bm, pfns[i]))
+			finish(0, "page idle: write " IDLE_BITMAP);
+	}
+	/*
+	 * Marking a page idle clears the young bit of its page table entry
+	 * without flushing the TLB, and a read through a cached translation
+	 * would not set it again: flush by changing the protection.
+	 */
+	if (mprotect((void *)buf, IDLE_PAGES * page_size, PROT_NONE) ||
+	    mprotect((void *)buf, IDLE_PAGES * page_size, PROT_READ))
+		finish(0, "page idle mprotect");
+	for (i = 0; i < IDLE_PAGES; i += 2)
+		(void)buf[i * page_size];
+	for (i = 0; i < IDLE_PAGES; i++) {
+		bit = idle_bit(bm, pfns[i]);
+		if (bit < 0)
+			finish(0, "page idle: read " IDLE_BITMAP);
+		if (pagemap_pfn(pm, buf + i * page_size) != pfns[i])
+			return -1;
+		if (bit != (i & 1)) {
+			say("memtest: page idle: page %d (pfn %#llx) %s\n", i,
+			    (unsigned long long)pfns[i],
+			    bit ? "idle after a read" : "not idle, not read");
+			wrong++;
+		}
+	}
+	return wrong;
+}
+
+/*
+ * Idle page tracking through /sys/kernel/mm/page_idle/bitmap on order-0
+ * anonymous folios, which CONFIG_FOLIO_MEMDESC allocates apart from their
+ * struct page: every page of a mapping is marked idle by pfn, every other
+ * page is read, and the bitmap must show exactly the unread pages idle.
+ * The kernel finds each folio from its pfn without holding a reference
+ * (page_idle_get_folio()) and clears the idle flag of a read page when its
+ * page table entry was found young.  Only folios on an LRU list are
+ * tracked, and a new or migrated folio waits in a per-cpu batch before it
+ * gets there, so the test runs on CPU 0 only: each round compacts memory
+ * (which drains every CPU's batches first, and leaves the folios it
+ * migrates in CPU 0's), then drains CPU 0's batches (MADV_COLD of another
+ * mapping does that first).  A round in which a page moved is repeated.
+ */
+static void test_page_idle(void)
+{
+	unsigned long len = IDLE_PAGES * page_size;
+	volatile uint8_t *buf;
+	int pm, bm, round, wrong = -1;
+	cpu_set_t cpus, cpu0;
+	void *drain;
+
+	bm = open(IDLE_BITMAP, O_RDWR);
+	if (bm < 0) {
+		say("memtest: no page idle tracking in this kernel, skipped\n");
+		return;
+	}
+	pm = open("/proc/self/pagemap", O_RDONLY);
+	if (pm < 0)
+		finish(0, "open /proc/self/pagemap");
+	CPU_ZERO(&cpu0);
+	CPU_SET(0, &cpu0);
+	if (sched_getaffinity(0, sizeof(cpus), &cpus) ||
+	    sched_setaffinity(0, sizeof(cpu0), &cpu0))
+		finish(0, "page idle: run on CPU 0");
+	buf = map_anon(len, "page idle mmap");
+	drain = map_anon(page_size, "page idle mmap");
+	if (fill_and_check((uint8_t *)buf, len, 11))
+		finish(0, "page idle pattern");
+	for (round = 0; round < IDLE_ROUNDS && wrong < 0; round++) {
+		if (write_sysfs("/proc/sys/vm/compact_memory", "1"))
+			finish(0, "page idle: no /proc/sys/vm/compact_memory");
+		if (madvise(drain, page_size, MADV_COLD))
+			finish(0, "page idle: madvise MADV_COLD");
+		wrong = page_idle_round(pm, bm, buf);
+	}
+	if (sched_setaffinity(0, sizeof(cpus), &cpus))
+		finish(0, "page idle: restore the CPU affinity");
+	if (munmap(drain, page_size))
+		finish(0, "page idle munmap");
+	errno = 0;
+	if (wrong)
+		finish(0, wrong < 0 ? "page idle: pages kept moving" :
+				      "page idle: wrong idle bits");
+	if (check((uint8_t *)buf, len, 11))
+		finish(0, "page idle: data changed");
+	if (munmap((void *)buf, len))
+		finish(0, "page idle munmap");
+	close(pm);
+	close(bm);
+	say("memtest: page idle ok (%d pages marked idle, every other one read, round %d)\n",
+	    IDLE_PAGES, round);
 }
 
 /* 1 if HVO is built in and on, 0 if not. */
@@ -1708,6 +1855,7 @@ int main(void)
 	say("memtest: start, page size %ld\n", page_size);
 	test_anon();
 	test_fork();
+	test_page_idle();
 	test_pagecache();
 	test_ext4();
 	test_thp();
