@@ -20,7 +20,9 @@
  * anonymous mapping with MADV_HUGEPAGE (a THP where the kernel has THP);
  * unmapping of everything; the identical pages of a THP merged by KSM,
  * which has to split it first, and unmerged again; a page of a THP
- * soft-offlined with madvise(MADV_SOFT_OFFLINE), its data kept; two
+ * soft-offlined with madvise(MADV_SOFT_OFFLINE), its data kept; an
+ * order-0 page soft-offlined and one poisoned with MADV_HWPOISON in a
+ * child, which must die of SIGBUS; two
  * io_uring buffers registered in one THP by an unprivileged user, which
  * must pin the THP once (VmPin), and unregistered again; a pool of
  * 2 MiB hugetlb pages reserved, mapped and released again, which with HVO
@@ -85,6 +87,9 @@
 /* Not in every libc's <sys/mman.h>; the value of the kernel's uapi. */
 #ifndef MADV_SOFT_OFFLINE
 #define MADV_SOFT_OFFLINE 101
+#endif
+#ifndef MADV_HWPOISON
+#define MADV_HWPOISON	100
 #endif
 #ifndef MADV_COLD
 #define MADV_COLD	20
@@ -883,6 +888,76 @@ static void test_soft_offline(void)
 	if (munmap(raw, len))
 		finish(0, "soft offline munmap");
 	say("memtest: soft offline ok\n");
+}
+
+/*
+ * The child of test_memory_failure_small(): poison one order-0 anonymous
+ * page with madvise(MADV_HWPOISON). The kernel unmaps it and sends
+ * SIGBUS, at the latest when the page is touched again. Exits 2 if
+ * madvise() fails, 1 if it survives touching the page.
+ */
+static void hwpoison_child(void)
+{
+	uint8_t *buf = map_anon(page_size, "hwpoison mmap");
+
+	if (madvise(buf, page_size, MADV_NOHUGEPAGE) ||
+	    fill_and_check(buf, page_size, 9))
+		_exit(2);
+	if (madvise(buf, page_size, MADV_HWPOISON)) {
+		say("memtest: madvise MADV_HWPOISON: errno %d\n", errno);
+		_exit(2);
+	}
+	*(volatile uint8_t *)buf = 1;
+	_exit(1);
+}
+
+/*
+ * Memory failure on order-0 anonymous pages, which are the folios that
+ * CONFIG_FOLIO_MEMDESC allocates apart from their struct page: one page
+ * soft-offlined (its data migrated, the old page kept off the free lists)
+ * and one poisoned in a child, which must die of SIGBUS. HardwareCorrupted
+ * must grow by the two pages.
+ */
+static void test_memory_failure_small(void)
+{
+	long corrupted = meminfo_kb("HardwareCorrupted:");
+	uint8_t *buf;
+	int status;
+	pid_t pid;
+
+	if (corrupted < 0) {
+		say("memtest: no memory failure handling in this kernel, skipped\n");
+		return;
+	}
+	buf = map_anon(2 * page_size, "small soft offline mmap");
+	if (madvise(buf, 2 * page_size, MADV_NOHUGEPAGE))
+		finish(0, "small soft offline: madvise MADV_NOHUGEPAGE");
+	if (fill_and_check(buf, 2 * page_size, 8))
+		finish(0, "small soft offline pattern");
+	if (madvise(buf, page_size, MADV_SOFT_OFFLINE))
+		finish(0, "small soft offline: madvise MADV_SOFT_OFFLINE");
+	if (check(buf, 2 * page_size, 8))
+		finish(0, "small soft offline: data changed");
+	if (munmap(buf, 2 * page_size))
+		finish(0, "small soft offline munmap");
+
+	pid = fork();
+	if (pid < 0)
+		finish(0, "hwpoison fork");
+	if (pid == 0)
+		hwpoison_child();
+	if (waitpid(pid, &status, 0) != pid)
+		finish(0, "hwpoison waitpid");
+	say("memtest: memory failure on small pages: child %s %d, HardwareCorrupted %ld -> %ld kB\n",
+	    WIFSIGNALED(status) ? "signal" : "exit",
+	    WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status),
+	    corrupted, meminfo_kb("HardwareCorrupted:"));
+	errno = 0;
+	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGBUS)
+		finish(0, "hwpoison: the child was not killed by SIGBUS");
+	if (meminfo_kb("HardwareCorrupted:") < corrupted + 2 * page_size / 1024)
+		finish(0, "memory failure on small pages: not two pages taken offline");
+	say("memtest: memory failure on small pages ok\n");
 }
 
 /*
@@ -1861,6 +1936,7 @@ int main(void)
 	test_thp();
 	test_ksm();
 	test_soft_offline();
+	test_memory_failure_small();
 	test_io_uring();
 	test_hugetlb();
 	test_hugetlb_demote();
