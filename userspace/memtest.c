@@ -22,7 +22,7 @@
  * which has to split it first, and unmerged again; a page of a THP
  * soft-offlined with madvise(MADV_SOFT_OFFLINE), its data kept; an
  * order-0 page soft-offlined and one poisoned with MADV_HWPOISON in a
- * child, which must die of SIGBUS; two
+ * child, which must die of SIGBUS and be logged as a dirty LRU page; two
  * io_uring buffers registered in one THP by an unprivileged user, which
  * must pin the THP once (VmPin), and unregistered again; a pool of
  * 2 MiB hugetlb pages reserved, mapped and released again, which with HVO
@@ -912,23 +912,57 @@ static void hwpoison_child(void)
 }
 
 /*
+ * The number of records in the kernel log buffer that contain @needle, or
+ * -1 if /dev/kmsg cannot be opened. Records overwritten while reading
+ * (EPIPE) are skipped; EAGAIN ends the buffer.
+ */
+static int kmsg_count(const char *needle)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK), n = 0;
+	char rec[8192];
+	ssize_t len;
+
+	if (fd < 0)
+		return -1;
+	for (;;) {
+		len = read(fd, rec, sizeof(rec) - 1);
+		if (len < 0 && errno == EPIPE)
+			continue;
+		if (len <= 0)
+			break;
+		rec[len] = 0;
+		if (strstr(rec, needle))
+			n++;
+	}
+	close(fd);
+	return n;
+}
+
+/* What memory_failure() logs for a dirty page on an LRU list. */
+#define DIRTY_LRU_MSG	"recovery action for dirty LRU page"
+
+/*
  * Memory failure on order-0 anonymous pages, which are the folios that
  * CONFIG_FOLIO_MEMDESC allocates apart from their struct page: one page
  * soft-offlined (its data migrated, the old page kept off the free lists)
- * and one poisoned in a child, which must die of SIGBUS. HardwareCorrupted
- * must grow by the two pages.
+ * and one poisoned in a child, which must die of SIGBUS. The poisoned page
+ * was written, so the kernel must log it as a dirty LRU page, and
+ * HardwareCorrupted must grow by the two pages.
  */
 static void test_memory_failure_small(void)
 {
 	long corrupted = meminfo_kb("HardwareCorrupted:");
+	int status, dirty;
 	uint8_t *buf;
-	int status;
 	pid_t pid;
 
 	if (corrupted < 0) {
 		say("memtest: no memory failure handling in this kernel, skipped\n");
 		return;
 	}
+	dirty = kmsg_count(DIRTY_LRU_MSG);
+	if (dirty < 0)
+		finish(0, "open /dev/kmsg");
 	buf = map_anon(2 * page_size, "small soft offline mmap");
 	if (madvise(buf, 2 * page_size, MADV_NOHUGEPAGE))
 		finish(0, "small soft offline: madvise MADV_NOHUGEPAGE");
@@ -955,6 +989,10 @@ static void test_memory_failure_small(void)
 	errno = 0;
 	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGBUS)
 		finish(0, "hwpoison: the child was not killed by SIGBUS");
+	if (kmsg_count(DIRTY_LRU_MSG) != dirty + 1) {
+		errno = 0;
+		finish(0, "hwpoison: the page was not handled as a dirty LRU page");
+	}
 	if (meminfo_kb("HardwareCorrupted:") < corrupted + 2 * page_size / 1024)
 		finish(0, "memory failure on small pages: not two pages taken offline");
 	say("memtest: memory failure on small pages ok\n");
