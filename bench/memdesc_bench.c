@@ -71,18 +71,27 @@ static void bench_folio_alloc(unsigned long loops)
 	bench_report("folio_alloc_put_order0", start, i ? i : 1);
 }
 
-/* page_folio() and compound_head() on every page of BENCH_FOLIOS folios. */
+/*
+ * page_folio() and compound_head() on every page of BENCH_FOLIOS folios.
+ * The first pfn of each folio is looked up before the loop over its pages,
+ * so that the loop measures pfn_to_page() and the lookup alone: with
+ * CONFIG_FOLIO_MEMDESC, folio_pfn() tests a folio flag and is not inlined.
+ */
 static void bench_pfn_walk(struct folio **folios, unsigned long loops)
 {
 	unsigned long nr = folio_nr_pages(folios[0]), i, l, sum = 0;
+	unsigned long pfns[BENCH_FOLIOS];
 	unsigned int f;
 	u64 start;
+
+	for (f = 0; f < BENCH_FOLIOS; f++)
+		pfns[f] = folio_pfn(folios[f]);
 
 	start = ktime_get_ns();
 	for (l = 0; l < loops; l++)
 		for (f = 0; f < BENCH_FOLIOS; f++)
 			for (i = 0; i < nr; i++)
-				sum += (unsigned long)page_folio(pfn_to_page(folio_pfn(folios[f]) + i));
+				sum += (unsigned long)page_folio(pfn_to_page(pfns[f] + i));
 	bench_report("page_folio_per_pfn", start, loops * BENCH_FOLIOS * nr);
 	if (!sum)
 		pr_info("BENCH unexpected zero\n");
@@ -91,7 +100,7 @@ static void bench_pfn_walk(struct folio **folios, unsigned long loops)
 	for (l = 0; l < loops; l++)
 		for (f = 0; f < BENCH_FOLIOS; f++)
 			for (i = 0; i < nr; i++)
-				sum += (unsigned long)compound_head(pfn_to_page(folio_pfn(folios[f]) + i));
+				sum += (unsigned long)compound_head(pfn_to_page(pfns[f] + i));
 	bench_report("compound_head_per_pfn", start, loops * BENCH_FOLIOS * nr);
 	if (!sum)
 		pr_info("BENCH unexpected zero\n");
@@ -100,13 +109,13 @@ static void bench_pfn_walk(struct folio **folios, unsigned long loops)
 /* get_page()/put_page() on the pages of a large folio. */
 static void bench_get_put(struct folio *folio, unsigned long loops)
 {
-	unsigned long nr = folio_nr_pages(folio), i, l;
+	unsigned long nr = folio_nr_pages(folio), pfn = folio_pfn(folio), i, l;
 	u64 start;
 
 	start = ktime_get_ns();
 	for (l = 0; l < loops; l++)
 		for (i = 0; i < nr; i++) {
-			struct page *page = pfn_to_page(folio_pfn(folio) + i);
+			struct page *page = pfn_to_page(pfn + i);
 
 			get_page(page);
 			put_page(page);
