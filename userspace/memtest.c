@@ -1336,6 +1336,8 @@ static void test_balloon(void)
  * so the traffic between 10.77.0.1 and 10.77.0.2 crosses the hub instead of
  * the loopback device. NET_BYTES go each way over TCP, checked by pattern,
  * and each side's rx_bytes in /proc/net/dev must grow by at least that.
+ * The parent sends with MSG_ZEROCOPY, so the frames it sends point at the
+ * folios of its buffer.
  */
 
 /* Is @name an Ethernet device (ARPHRD_ETHER), not lo, sit0 and the like? */
@@ -1488,6 +1490,43 @@ static int net_send(int fd, unsigned int seed)
 	return 0;
 }
 
+#ifndef SO_ZEROCOPY
+#define SO_ZEROCOPY	60
+#endif
+#ifndef MSG_ZEROCOPY
+#define MSG_ZEROCOPY	0x4000000
+#endif
+
+/*
+ * Like net_send(), with MSG_ZEROCOPY from one anonymous MADV_HUGEPAGE
+ * buffer filled before the first send and never written again, so no
+ * completion has to be waited for: the NIC's frames take their frags from
+ * the buffer's folios (THPs where the kernel has THP), which
+ * zerocopy_fill_skb_from_iter() gets with GUP.  0 on success.
+ */
+static int net_send_zerocopy(int fd, unsigned int seed)
+{
+	uint8_t *buf = map_anon(NET_BYTES, "net: zerocopy mmap");
+	unsigned long off;
+	int one = 1, ret = 0;
+	ssize_t n;
+
+	madvise(buf, NET_BYTES, MADV_HUGEPAGE);
+	for (off = 0; off < NET_BYTES; off++)
+		buf[off] = pattern(off, seed);
+	if (setsockopt(fd, SOL_SOCKET, SO_ZEROCOPY, &one, sizeof(one))) {
+		say("memtest: net: SO_ZEROCOPY: errno %d\n", errno);
+		ret = -1;
+	}
+	for (off = 0; !ret && off < NET_BYTES; off += n) {
+		n = send(fd, buf + off, NET_BYTES - off, MSG_ZEROCOPY);
+		if (n <= 0)
+			ret = -1;
+	}
+	munmap(buf, NET_BYTES);
+	return ret;
+}
+
 /* Receive until EOF on @fd, checking pattern @seed; the byte count or -1. */
 static long long net_recv(int fd, unsigned int seed)
 {
@@ -1616,7 +1655,7 @@ static void test_net(void)
 	fd = net_connect();
 	if (fd < 0)
 		finish(0, "net: connect");
-	if (net_send(fd, 7) || shutdown(fd, SHUT_WR))
+	if (net_send_zerocopy(fd, 7) || shutdown(fd, SHUT_WR))
 		finish(0, "net: send");
 	got = net_recv(fd, 8);
 	close(fd);
