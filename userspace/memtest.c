@@ -601,6 +601,19 @@ static void print_vmstat(const char *tag, const char *const *prefixes)
 	fclose(f);
 }
 
+/* Copy the lines of @path to the log, each after @tag. */
+static void print_file(const char *tag, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[256];
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		say("%s: %s", tag, line);
+	fclose(f);
+}
+
 /* Pages backing struct pages: allocated at boot plus allocated later. */
 static long memmap_pages(void)
 {
@@ -1109,6 +1122,34 @@ static void test_io_uring(void)
 }
 
 /*
+ * Set the 2 MiB hugetlb pool to HUGETLB_NR pages and return how many it
+ * got. The pages come from the buddy allocator at run time, and the steps
+ * before this one leave memory fragmented (poisoned pages, unmovable
+ * allocations; with CONFIG_FOLIO_MEMDESC every folio's descriptor is an
+ * unmovable slab object), so compact memory first. If the pool is still
+ * short, log the free lists, compact and ask once more.
+ */
+static long hugetlb_reserve(const char *nr)
+{
+	long total;
+	int attempt;
+
+	for (attempt = 1; attempt <= 2; attempt++) {
+		if (write_sysfs("/proc/sys/vm/compact_memory", "1"))
+			finish(0, "hugetlb: no /proc/sys/vm/compact_memory");
+		if (write_sysfs(HUGETLB_SYSFS, nr))
+			return -1;
+		total = meminfo_kb("HugePages_Total:");
+		if (total == HUGETLB_NR)
+			break;
+		say("memtest: hugetlb pool %ld of %d after compaction %d\n",
+		    total, HUGETLB_NR, attempt);
+		print_file("memtest: buddyinfo", "/proc/buddyinfo");
+	}
+	return total;
+}
+
+/*
  * Reserve HUGETLB_NR 2 MiB hugetlb pages, map and check two of them, then
  * release the pool. With HVO each reserved page gives vmemmap pages back
  * (memmap_pages() drops) and releasing it allocates them again (it comes
@@ -1124,11 +1165,11 @@ static void test_hugetlb(void)
 
 	snprintf(nr, sizeof(nr), "%d", HUGETLB_NR);
 	memmap_before = memmap_pages();
-	if (write_sysfs(HUGETLB_SYSFS, nr)) {
+	total = hugetlb_reserve(nr);
+	if (total < 0) {
 		say("memtest: no 2 MiB hugetlb pages in this kernel, skipped\n");
 		return;
 	}
-	total = meminfo_kb("HugePages_Total:");
 	memmap_reserved = memmap_pages();
 	say("memtest: hugetlb pool %ld, HVO %s, memmap pages %ld -> %ld\n",
 	    total, hvo ? "on" : "off", memmap_before, memmap_reserved);
