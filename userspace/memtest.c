@@ -88,6 +88,9 @@
 #ifndef MADV_SOFT_OFFLINE
 #define MADV_SOFT_OFFLINE 101
 #endif
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
 #ifndef MADV_HWPOISON
 #define MADV_HWPOISON	100
 #endif
@@ -636,6 +639,16 @@ static int write_sysfs(const char *path, const char *val)
 		finish(0, path);
 	close(fd);
 	return 0;
+}
+
+/* Write @val to failslab's debugfs attribute @name. */
+static void failslab_set(const char *name, const char *val)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), DEBUGFS "/failslab/%s", name);
+	if (write_sysfs(path, val))
+		finish(0, path);
 }
 
 /* The pfn mapped at @addr, from /proc/self/pagemap (@fd), or 0. */
@@ -2012,6 +2025,136 @@ static void test_memcg(void)
 	say("memtest: memcg ok\n");
 }
 
+/* 2 MiB ranges of the descriptor failure step, and pages failed in each. */
+#define DESC_FAIL_RANGES	4
+#define DESC_FAIL_NR		(DESC_FAIL_RANGES * (THP_SIZE / page_size - 1))
+/* Failures failslab may inject beyond those the step expects. */
+#define DESC_FAIL_SPARE		16
+#define FAILSLAB		DEBUGFS "/failslab/"
+
+/* What desc_failure_child() reports to its parent. */
+struct desc_failure {
+	long enomem;		/* populates that failed with ENOMEM */
+	long other;		/* populates that did anything else */
+	long free_before;	/* MemFree, kB, before the failing populates */
+	long free_after;	/* and after them */
+};
+
+/*
+ * The child of test_folio_desc_failure(). In DESC_FAIL_RANGES 2 MiB
+ * ranges of an anonymous mapping whose first pages are faulted in (so
+ * that the anon_vma and the page tables exist), populate every other page
+ * alone with MADV_POPULATE_WRITE while failslab fails this task's slab
+ * allocations: the folio's descriptor is the only one a fault of an
+ * order-0 anonymous page then makes. Then populate and check the whole
+ * mapping with failures off.
+ */
+static int desc_failure_child(int out)
+{
+	unsigned long len = DESC_FAIL_RANGES * THP_SIZE, off;
+	struct desc_failure res = { 0 };
+	uint8_t *raw, *buf;
+	int fd;
+
+	raw = mmap(NULL, len + THP_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (raw == MAP_FAILED)
+		return 1;
+	buf = (uint8_t *)(((uintptr_t)raw + THP_SIZE - 1) & ~(THP_SIZE - 1));
+	if (madvise(buf, len, MADV_NOHUGEPAGE))
+		return 2;
+	for (off = 0; off < len; off += THP_SIZE)
+		buf[off] = 1;
+	/* Opened now: opening it with failures on would fail. */
+	fd = open("/proc/self/make-it-fail", O_WRONLY);
+	if (fd < 0)
+		return 3;
+	res.free_before = meminfo_kb("MemFree:");
+	if (pwrite(fd, "1", 1, 0) != 1)
+		return 4;
+	for (off = 0; off < len; off += page_size) {
+		if (!(off % THP_SIZE))
+			continue;
+		if (!madvise(buf + off, page_size, MADV_POPULATE_WRITE) ||
+		    errno != ENOMEM)
+			res.other++;
+		else
+			res.enomem++;
+	}
+	if (pwrite(fd, "0", 1, 0) != 1)
+		return 5;
+	close(fd);
+	res.free_after = meminfo_kb("MemFree:");
+	if (write(out, &res, sizeof(res)) != sizeof(res))
+		return 6;
+	if (fill_and_check(buf, len, 7))
+		return 7;
+	return munmap(raw, len + THP_SIZE) ? 8 : 0;
+}
+
+/*
+ * CONFIG_FOLIO_MEMDESC allocates a folio's pages, then its descriptor;
+ * if the descriptor cannot be allocated, the folio allocation must fail
+ * and give the pages back. Inject that failure with failslab (limited to
+ * one child task, and to DESC_FAIL_NR + DESC_FAIL_SPARE failures) into
+ * DESC_FAIL_NR anonymous faults: every one must fail with ENOMEM, failslab
+ * must have injected exactly DESC_FAIL_NR failures, MemFree must not
+ * have dropped by a quarter of the pages tried (a leak would lose them
+ * all), and the mapping must then populate normally. Skipped without
+ * CONFIG_FOLIO_MEMDESC or failslab's debugfs files.
+ */
+static void test_folio_desc_failure(void)
+{
+	char times[32];
+	struct desc_failure res;
+	long left, nr = DESC_FAIL_NR;
+	int pipefd[2], status;
+	pid_t pid;
+
+	if (vmstat_value("nr_folio_memdesc") < 0 ||
+	    access(FAILSLAB "times", W_OK)) {
+		say("memtest: folio descriptor failure: no CONFIG_FOLIO_MEMDESC or failslab, skipped\n");
+		return;
+	}
+	snprintf(times, sizeof(times), "%ld", nr + DESC_FAIL_SPARE);
+	failslab_set("task-filter", "Y");
+	failslab_set("ignore-gfp-wait", "N");
+	failslab_set("verbose", "0");
+	failslab_set("interval", "1");
+	failslab_set("probability", "100");
+	failslab_set("times", times);
+	if (pipe(pipefd))
+		finish(0, "descriptor failure: pipe");
+	pid = fork();
+	if (pid < 0)
+		finish(0, "descriptor failure: fork");
+	if (!pid) {
+		close(pipefd[0]);
+		_exit(desc_failure_child(pipefd[1]));
+	}
+	close(pipefd[1]);
+	if (read(pipefd[0], &res, sizeof(res)) != sizeof(res))
+		memset(&res, 0, sizeof(res));
+	close(pipefd[0]);
+	if (waitpid(pid, &status, 0) != pid)
+		finish(0, "descriptor failure: waitpid");
+	failslab_set("probability", "0");
+	left = file_value(FAILSLAB "times");
+	say("memtest: folio descriptor failure: %ld of %ld faults failed with ENOMEM, %ld otherwise, failslab injected %ld, MemFree %ld -> %ld kB, child status %#x\n",
+	    res.enomem, nr, res.other, nr + DESC_FAIL_SPARE - left,
+	    res.free_before, res.free_after, status);
+	errno = 0;
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		finish(0, "descriptor failure: the child failed");
+	if (res.enomem != nr || res.other)
+		finish(0, "descriptor failure: a fault did not fail with ENOMEM");
+	if (left != DESC_FAIL_SPARE)
+		finish(0, "descriptor failure: failslab did not inject one failure per fault");
+	if ((res.free_before - res.free_after) * 1024 >= nr * page_size / 4)
+		finish(0, "descriptor failure: MemFree dropped: pages leaked");
+	say("memtest: folio descriptor failure ok\n");
+}
+
 /*
  * Print /sys/kernel/debug/memdesc/census between markers, if the kernel
  * has it (CONFIG_MEMDESC_CENSUS), so the boot log records how the guest's
@@ -2060,6 +2203,7 @@ int main(void)
 	test_hugetlb_demote();
 	test_balloon();
 	test_net();
+	test_folio_desc_failure();
 	test_memcg();
 	print_census();
 	finish(1, NULL);
