@@ -1776,7 +1776,7 @@ static void test_net(void)
 	char c = 0;
 	pid_t pid;
 
-	/* CONFIG_STRUCT_PAGE_32 builds no page_pool, so no virtio-net. */
+	/* A layout may turn page_pool, and so virtio-net, off. */
 	if (access("/sys/bus/virtio/drivers/virtio_net", F_OK)) {
 		say("memtest: net: no virtio-net in this kernel, skipped\n");
 		return;
