@@ -34,7 +34,10 @@
  * and checked;
  * the virtio balloon inflated by the host, memory compacted with the
  * balloon inflated (balloon pages must be migrated), and the balloon
- * deflated again; TCP traffic both ways between two virtio-net NICs (whose
+ * deflated again; 32 MiB of data of several compressibilities written to a
+ * zram device (zsmalloc pages) with O_DIRECT, memory and the zram pool
+ * compacted, the data read back and checked, and the device reset, which
+ * must free every zsmalloc page; TCP traffic both ways between two virtio-net NICs (whose
  * receive buffers come from page_pool) with one NIC moved into a second
  * network namespace, data checked by pattern and byte counts by
  * /proc/net/dev; a cgroup v2 child cgroup with memory.max set, in which the
@@ -126,6 +129,12 @@
 #define NET_ADDR_A	"10.77.0.1"
 #define NET_ADDR_B	"10.77.0.2"
 #define NET_CHUNK	(64 * 1024)
+
+/* test_zram(): Documentation/admin-guide/blockdev/zram.rst */
+#define ZRAM_SYS	"/sys/block/zram0"
+#define ZRAM_DEV	"/dev/zram0"
+#define ZRAM_MIB	32
+#define ZRAM_DISK	"64M"
 
 #define DEBUGFS		"/sys/kernel/debug"
 #define CG_ROOT		"/sys/fs/cgroup"
@@ -1470,6 +1479,106 @@ static void test_balloon(void)
 }
 
 /*
+ * Byte @off of page @page written to zram: every fourth page is the
+ * pattern(), which compresses well; the others mix the pattern with
+ * pseudo-random bytes (a third, two thirds or all of the page), so that zsmalloc
+ * stores objects of several size classes, a whole page among them.
+ */
+static uint8_t zram_byte(unsigned long page, unsigned long off)
+{
+	unsigned long random_len = (page % 4) * page_size / 3;
+	uint32_t x = (uint32_t)(page * 2654435761u + off * 40503u);
+
+	if (off >= random_len)
+		return pattern(page * page_size + off, 7);
+	x ^= x >> 13;
+	x *= 0x5bd1e995u;
+	return (uint8_t)(x ^ (x >> 15));
+}
+
+/* Field @i (from 0) of /sys/block/zram0/mm_stat, or -1. */
+static long long zram_mm_stat(int i)
+{
+	long long v[9];
+	FILE *f = fopen(ZRAM_SYS "/mm_stat", "r");
+	int n = 0;
+
+	if (!f)
+		return -1;
+	while (n < 9 && fscanf(f, "%lld", &v[n]) == 1)
+		n++;
+	fclose(f);
+	return i < n ? v[i] : -1;
+}
+
+/*
+ * zram keeps what is written to it in zsmalloc pages. Write ZRAM_MIB of
+ * data with O_DIRECT, so that reads come from zram and not the page cache,
+ * compact memory (zsmalloc pages are movable) and the zram pool, read
+ * everything back and compare, and reset the device: the zsmalloc pages
+ * (nr_zspages in /proc/vmstat) are all freed. Skipped without zram.
+ */
+static void test_zram(void)
+{
+	static const char *const counters[] = {
+		"nr_zspages", "pgmigrate_success", "compact_", NULL
+	};
+	unsigned long len = ZRAM_MIB * MIB, pages = len / page_size;
+	unsigned long p, off, bad = 0;
+	long zspages;
+	uint8_t *buf;
+	int fd;
+
+	if (access(ZRAM_SYS, F_OK)) {
+		say("memtest: no zram, zram step skipped\n");
+		return;
+	}
+	if (write_sysfs(ZRAM_SYS "/disksize", ZRAM_DISK))
+		finish(0, "zram disksize");
+	fd = open(ZRAM_DEV, O_RDWR | O_DIRECT);
+	if (fd < 0)
+		finish(0, "open " ZRAM_DEV);
+	buf = map_anon(len, "zram buffer");
+	for (p = 0; p < pages; p++)
+		for (off = 0; off < (unsigned long)page_size; off++)
+			buf[p * page_size + off] = zram_byte(p, off);
+	if (pwrite(fd, buf, len, 0) != (ssize_t)len)
+		finish(0, "zram write");
+	zspages = vmstat_value("nr_zspages");
+	print_vmstat("memtest: zram written: vmstat", counters);
+	print_file("memtest: zram mm_stat", ZRAM_SYS "/mm_stat");
+	errno = 0;
+	if (zspages <= 0)
+		finish(0, "zram data in no zsmalloc page");
+	if (zram_mm_stat(7) <= 0)
+		finish(0, "zram stored no page whole (huge class)");
+	if (write_sysfs("/proc/sys/vm/compact_memory", "1"))
+		finish(0, "no /proc/sys/vm/compact_memory");
+	if (write_sysfs(ZRAM_SYS "/compact", "1"))
+		finish(0, "zram compact");
+	print_vmstat("memtest: zram compacted: vmstat", counters);
+	memset(buf, 0, len);
+	if (pread(fd, buf, len, 0) != (ssize_t)len)
+		finish(0, "zram read");
+	for (p = 0; p < pages; p++)
+		for (off = 0; off < (unsigned long)page_size; off++)
+			bad += buf[p * page_size + off] != zram_byte(p, off);
+	errno = 0;
+	if (bad)
+		finish(0, "zram data changed");
+	close(fd);
+	munmap(buf, len);
+	if (write_sysfs(ZRAM_SYS "/reset", "1"))
+		finish(0, "zram reset");
+	zspages = vmstat_value("nr_zspages");
+	say("memtest: zram reset: nr_zspages %ld\n", zspages);
+	errno = 0;
+	if (zspages != 0)
+		finish(0, "zsmalloc pages left after the zram reset");
+	say("memtest: zram ok\n");
+}
+
+/*
  * Network traffic through page_pool. virtio-net takes its receive buffers
  * from a page_pool, so every received frame is in a page_pool page that the
  * stack recycles or hands back. scripts/boot-qemu gives the guest two
@@ -2296,6 +2405,7 @@ int main(void)
 	test_hugetlb();
 	test_hugetlb_demote();
 	test_balloon();
+	test_zram();
 	test_net();
 	test_folio_desc_failure();
 	test_memcg();
